@@ -1,0 +1,158 @@
+package dev.nimbleapm.agent.core.model;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.nimbleapm.agent.core.pool.ObjectPool;
+import dev.nimbleapm.agent.core.tracer.Tracer;
+
+/**
+ * A local root of a trace: an incoming request, a job, or what the application started through the public API.
+ * It owns the trace's clock, the sampling decision and the span budget ({@code transaction_max_spans}).
+ */
+public final class Transaction extends AbstractSpan {
+
+    public static final String DEFAULT_TYPE = "custom";
+
+    private final ObjectPool<Transaction> pool;
+    private final AtomicInteger spansStarted = new AtomicInteger();
+    private final AtomicInteger spansDropped = new AtomicInteger();
+    private int maxSpans;
+    private String result;
+    private String frameworkName;
+    private String userId;
+    private String userEmail;
+    private String userName;
+    private String userDomain;
+    private final Labels custom = new Labels();
+
+    public Transaction(Tracer tracer, ObjectPool<Transaction> pool) {
+        super(tracer);
+        this.pool = pool;
+    }
+
+    /**
+     * Starts a transaction. {@code traceIdHigh == 0 && traceIdLow == 0} starts a new trace; otherwise it continues
+     * a remote one whose parent span id is {@code remoteParentId}.
+     */
+    public Transaction start(long traceIdHigh, long traceIdLow, long remoteParentId, boolean sampled,
+                             double sampleRate, int maxSpans, long epochMicros, long nanoTime, long id) {
+        markStarted();
+        this.traceIdHigh = traceIdHigh;
+        this.traceIdLow = traceIdLow;
+        this.parentId = remoteParentId;
+        this.id = id;
+        this.sampled = sampled;
+        this.sampleRate = sampleRate;
+        this.maxSpans = maxSpans;
+        this.clockEpochMicros = epochMicros;
+        this.clockNanos = nanoTime;
+        this.timestampMicros = epochMicros;
+        return this;
+    }
+
+    @Override
+    public Transaction transaction() {
+        return this;
+    }
+
+    /** Counts a span against {@code transaction_max_spans}; false means the span must be dropped. */
+    public boolean tryStartSpan() {
+        if (spansStarted.get() >= maxSpans) {
+            spansDropped.incrementAndGet();
+            return false;
+        }
+        if (spansStarted.incrementAndGet() > maxSpans) {
+            spansStarted.decrementAndGet();
+            spansDropped.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    public int spansStarted() {
+        return spansStarted.get();
+    }
+
+    public int spansDropped() {
+        return spansDropped.get();
+    }
+
+    public String result() {
+        return result;
+    }
+
+    public void setResult(String result) {
+        this.result = result;
+    }
+
+    public String frameworkName() {
+        return frameworkName;
+    }
+
+    public void setFrameworkName(String frameworkName) {
+        this.frameworkName = frameworkName;
+    }
+
+    public void setUser(String id, String email, String username, String domain) {
+        this.userId = id;
+        this.userEmail = email;
+        this.userName = username;
+        this.userDomain = domain;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public String userEmail() {
+        return userEmail;
+    }
+
+    public String userName() {
+        return userName;
+    }
+
+    public String userDomain() {
+        return userDomain;
+    }
+
+    public Labels custom() {
+        return custom;
+    }
+
+    @Override
+    protected Outcome defaultOutcome() {
+        return Outcome.UNKNOWN;
+    }
+
+    @Override
+    protected void report() {
+        tracer.report(this);
+    }
+
+    @Override
+    protected void recycle() {
+        pool.recycle(this);
+    }
+
+    @Override
+    protected void abandon() {
+        resetState();
+        pool.abandon(this);
+    }
+
+    @Override
+    public void resetState() {
+        super.resetState();
+        spansStarted.set(0);
+        spansDropped.set(0);
+        maxSpans = 0;
+        result = null;
+        frameworkName = null;
+        userId = null;
+        userEmail = null;
+        userName = null;
+        userDomain = null;
+        custom.clear();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.nimbleapm.agent.core.pool;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A bounded pool of reusable objects. Objects are handed out most-recently-returned first (a stack), so a steady
+ * workload keeps reusing the same few warm objects and whatever they lazily allocated (buffers) stays bounded.
+ * When the pool is empty a new object is created; when it is full a returned object is left to the garbage
+ * collector. Counters make leaks visible: after all work is done, {@link #objectsInUse()} is zero.
+ *
+ * <p>Thread-safe: taken on application threads, returned on the reporter thread. The critical sections are a few
+ * field writes, so a plain lock is cheaper than any lock-free structure that would allocate nodes.
+ */
+public final class ObjectPool<T> {
+
+    /** Creates pool members. */
+    public interface Factory<T> {
+        T create(ObjectPool<T> pool);
+    }
+
+    private final Object[] stack;
+    private int size;
+    private final Factory<T> factory;
+    private final String name;
+    private final AtomicLong created = new AtomicLong();
+    private final AtomicLong discarded = new AtomicLong();
+    private final AtomicLong taken = new AtomicLong();
+    private final AtomicLong returned = new AtomicLong();
+
+    public ObjectPool(String name, int maxPooled, Factory<T> factory) {
+        this.name = name;
+        this.stack = new Object[maxPooled];
+        this.factory = factory;
+    }
+
+    @SuppressWarnings("unchecked")
+    public T take() {
+        taken.incrementAndGet();
+        T object = null;
+        synchronized (this) {
+            if (size > 0) {
+                object = (T) stack[--size];
+                stack[size] = null;
+            }
+        }
+        if (object == null) {
+            created.incrementAndGet();
+            object = factory.create(this);
+        }
+        return object;
+    }
+
+    /**
+     * Keeps the object for reuse (or drops it when the pool is full), after resetting it when it is
+     * {@link Recyclable}.
+     */
+    public void recycle(T object) {
+        if (object instanceof Recyclable) {
+            ((Recyclable) object).resetState();
+        }
+        returned.incrementAndGet();
+        synchronized (this) {
+            if (size < stack.length) {
+                stack[size++] = object;
+                return;
+            }
+        }
+        discarded.incrementAndGet();
+    }
+
+    /**
+     * An object that will never come back (it escaped to code whose lifetime we cannot see, e.g. the public API)
+     * is accounted for here so that {@link #objectsInUse()} stays exact.
+     */
+    public void abandon(T object) {
+        returned.incrementAndGet();
+        discarded.incrementAndGet();
+    }
+
+    /** Objects handed out and not yet returned or abandoned. */
+    public long objectsInUse() {
+        return taken.get() - returned.get();
+    }
+
+    public synchronized int available() {
+        return size;
+    }
+
+    public long created() {
+        return created.get();
+    }
+
+    public long discarded() {
+        return discarded.get();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return name + "{inUse=" + objectsInUse() + ", available=" + available() + ", created=" + created() + "}";
+    }
+}
