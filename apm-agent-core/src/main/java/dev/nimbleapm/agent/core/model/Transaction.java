@@ -55,6 +55,17 @@ public final class Transaction extends AbstractSpan {
         return this;
     }
 
+    /**
+     * The parent id, created now when there is none (the public API's {@code ensureParentId}, used to let a browser
+     * agent's page-load span become this transaction's parent).
+     */
+    public long ensureParentId() {
+        if (parentId == 0) {
+            parentId = dev.nimbleapm.agent.core.tracer.IdGenerator.nextId();
+        }
+        return parentId;
+    }
+
     /** Counts a span against {@code transaction_max_spans}; false means the span must be dropped. */
     public boolean tryStartSpan() {
         if (spansStarted.get() >= maxSpans) {

@@ -285,22 +285,34 @@ public final class IntakeReporter implements Reporter, Runnable {
             serialize(event);
             if (serializer.batchSize() >= WRITE_CHUNK_BYTES) {
                 writeBuffered();
+                // a sync flush per chunk keeps the compressed size exact (for api_request_size) and data flowing
+                flushConnection();
+                if (connection != null && connection.compressedBytes() >= apiRequestSize) {
+                    endRequest();
+                }
             }
         }
         if (serializer.batchSize() > 0) {
             writeBuffered();
         }
-        if (n > 0 && connection != null) {
-            try {
-                ioStarted();
-                connection.flush();
-            } catch (IOException e) {
-                failRequest(describe(e), e);
-            } finally {
-                ioEnded();
-            }
+        if (n > 0) {
+            flushConnection();
         }
         return n > 0;
+    }
+
+    private void flushConnection() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            ioStarted();
+            connection.flush();
+        } catch (IOException e) {
+            failRequest(describe(e), e);
+        } finally {
+            ioEnded();
+        }
     }
 
     private void serialize(Object event) {

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
-import com.dslplatform.json.DslJson;
 import com.dslplatform.json.JsonWriter;
 import com.dslplatform.json.NumberConverter;
 
@@ -42,9 +41,29 @@ public final class IntakeV2Serializer {
     private byte[] metadataLine;
 
     public IntakeV2Serializer(int longFieldMaxLength) {
-        this.jw = new DslJson<Object>(new DslJson.Settings<Object>()).newWriter(16 * 1024);
+        this.jw = newJsonWriter(16 * 1024);
         this.longFieldMaxLength = longFieldMaxLength;
         hex[0] = '"';
+    }
+
+    /**
+     * DSL-JSON's writer without a {@code DslJson} instance: creating one registers converters for java.sql and
+     * java.time types, which classes on the bootstrap class path cannot see on Java 9+. The writer itself needs
+     * none of them.
+     */
+    private static JsonWriter newJsonWriter(int size) {
+        try {
+            for (java.lang.reflect.Constructor<?> constructor : JsonWriter.class.getDeclaredConstructors()) {
+                Class<?>[] types = constructor.getParameterTypes();
+                if (types.length == 2 && types[0] == int.class) {
+                    constructor.setAccessible(true);
+                    return (JsonWriter) constructor.newInstance(size, null);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("DSL-JSON's JsonWriter cannot be created", e);
+        }
+        throw new IllegalStateException("DSL-JSON's JsonWriter(int, UnknownSerializer) constructor is missing");
     }
 
     // ------------------------------------------------------------------ buffers

@@ -1,0 +1,134 @@
+package dev.nimbleapm.agent.sdk;
+
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import net.bytebuddy.dynamic.ClassFileLocator;
+
+import dev.nimbleapm.agent.core.AgentVersion;
+import dev.nimbleapm.agent.core.config.AgentConfig;
+import dev.nimbleapm.agent.core.config.ConfigLoader;
+import dev.nimbleapm.agent.core.config.ConfigOption;
+import dev.nimbleapm.agent.core.config.ConfigSource;
+import dev.nimbleapm.agent.core.config.ConfigSources;
+import dev.nimbleapm.agent.core.config.CoreOptions;
+import dev.nimbleapm.agent.core.config.MapConfigSource;
+import dev.nimbleapm.agent.core.config.ValueParsers;
+import dev.nimbleapm.agent.core.logging.AgentLogger;
+import dev.nimbleapm.agent.core.logging.LogLevel;
+import dev.nimbleapm.agent.core.report.IntakeReporter;
+import dev.nimbleapm.agent.core.tracer.Tracer;
+
+/**
+ * Starts the agent once per JVM: configuration, the agent's logger, the reporter and tracer, instrumentation, and a
+ * shutdown hook that delivers what was recorded within {@code shutdown_flush_timeout}. Called by the agent jar's
+ * {@code premain}/{@code agentmain} through the bootstrap class path; a second call (double attach) does nothing
+ * and says so once. Any failure is logged in one line and leaves the application running untouched.
+ */
+public final class AgentStarter {
+
+    private static final AgentLogger logger = AgentLogger.getLogger(AgentStarter.class);
+    private static volatile boolean started;
+    private static volatile IntakeReporter reporter;
+
+    private AgentStarter() {
+    }
+
+    public static boolean isStarted() {
+        return started;
+    }
+
+    /**
+     * @param agentArguments    {@code key=value;key2=value2} from {@code -javaagent:jar=...} or the attacher
+     * @param activationMethod  how the agent came in: {@code javaagent-flag}, {@code apm-agent-attach-cli},
+     *                          {@code programmatic-self-attach}
+     * @param extraConfig       configuration of lowest precedence (e.g. elasticapm.properties from the class path
+     *                          when self-attaching), or null
+     */
+    public static synchronized void start(String agentArguments, Instrumentation instrumentation, File agentJar,
+                                          String activationMethod, Map<String, String> extraConfig) {
+        if (started) {
+            logger.info("The agent is already running in this JVM; the new activation ({}) is ignored",
+                activationMethod);
+            return;
+        }
+        started = true;
+        long startNanos = System.nanoTime();
+        try {
+            File agentHome = agentJar == null ? null : agentJar.getParentFile();
+            List<ConfigSource> sources = ConfigSources.standard(System.getProperties(), System.getenv(),
+                MapConfigSource.fromAgentArguments(agentArguments), agentHome,
+                extraConfig == null ? null : new MapConfigSource("class path elasticapm.properties", extraConfig));
+            configureLogging(sources);
+            List<ConfigOption<?>> options = ConfigLoader.discoverOptions(AgentStarter.class.getClassLoader() == null
+                ? ClassLoader.getSystemClassLoader() : AgentStarter.class.getClassLoader());
+            AgentConfig config = ConfigLoader.load(options, sources);
+            if (!config.get(CoreOptions.ENABLED)) {
+                logger.info("The agent is disabled (enabled=false); nothing is instrumented or recorded");
+                return;
+            }
+            IntakeReporter intake = new IntakeReporter(config, AgentVersion.get(), activationMethod).start();
+            reporter = intake;
+            Tracer tracer = new Tracer(config, intake);
+            Tracer.install(tracer);
+            registerShutdownHook(intake, config.get(CoreOptions.SHUTDOWN_FLUSH_TIMEOUT));
+
+            ClassFileLocator locator = new ClassFileLocator.Compound(agentJar != null
+                ? ClassFileLocator.ForJarFile.of(agentJar) : ClassFileLocator.ForClassLoader.ofSystemLoader(),
+                ClassFileLocator.ForClassLoader.ofBootLoader());
+            List<InstrumentationDiscovery.Found> found = InstrumentationDiscovery.discover(
+                ClassLoader.getSystemClassLoader(), config.get(CoreOptions.PLUGINS_DIR));
+            AgentInstaller.install(instrumentation, config, found, locator);
+            List<String> urls = new ArrayList<String>();
+            for (java.net.URL url : serverUrls(config)) {
+                urls.add(ValueParsers.withoutUserInfo(url));
+            }
+            logger.info("Nimble APM agent {} started in {} ms ({}): reporting to {}, {} instrumentation(s)",
+                AgentVersion.get(), (System.nanoTime() - startNanos) / 1000000L, activationMethod, urls,
+                found.size());
+        } catch (Throwable t) {
+            logger.error("The agent failed to start and is inactive; the application is not affected: {}", t);
+        }
+    }
+
+    private static List<java.net.URL> serverUrls(AgentConfig config) {
+        List<java.net.URL> urls = config.get(CoreOptions.SERVER_URLS);
+        return urls != null && !urls.isEmpty() ? urls : config.get(CoreOptions.SERVER_URL);
+    }
+
+    /** The log options are applied before anything else is resolved, so that configuration warnings go there. */
+    private static void configureLogging(List<ConfigSource> sources) {
+        String level = null;
+        String file = null;
+        for (ConfigSource source : sources) {
+            if (level == null) {
+                level = source.get(CoreOptions.LOG_LEVEL.key());
+            }
+            if (file == null) {
+                file = source.get(CoreOptions.LOG_FILE.key());
+            }
+        }
+        LogLevel parsed = level == null ? null : LogLevel.parse(level);
+        AgentLogger.configure(parsed == null ? CoreOptions.LOG_LEVEL.defaultValue() : parsed,
+            file == null ? CoreOptions.LOG_FILE.defaultValue() : file);
+    }
+
+    private static void registerShutdownHook(final IntakeReporter intake, final long timeoutMillis) {
+        Thread hook = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                intake.close(timeoutMillis);
+            }
+        }, "apm-shutdown-flush");
+        hook.setDaemon(true);
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** The running reporter (diagnostics and tests), or null. */
+    public static IntakeReporter reporter() {
+        return reporter;
+    }
+}
