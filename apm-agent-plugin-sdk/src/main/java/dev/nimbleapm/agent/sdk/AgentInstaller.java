@@ -51,7 +51,7 @@ public final class AgentInstaller {
         List<String> disabled = config.get(CoreOptions.DISABLE_INSTRUMENTATIONS);
         List<String> enabled = config.get(CoreOptions.ENABLE_INSTRUMENTATIONS);
         LoggingListener listener = new LoggingListener();
-        AgentBuilder builder = new AgentBuilder.Default()
+        AgentBuilder builder = newAgentBuilder()
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
@@ -90,6 +90,26 @@ public final class AgentInstaller {
         return builder.installOn(instrumentation);
     }
 
+    /**
+     * Byte Buddy's default builder prepares "self-injection" of type initializers (which needs
+     * {@code sun.misc.Unsafe}, and on JDK 24+ makes the JVM print a warning into the application's console). We never
+     * change class formats, so it is never used: keep it from being prepared.
+     */
+    private static AgentBuilder newAgentBuilder() {
+        String property = "net.bytebuddy.nexus.disabled";
+        String previous = System.getProperty(property);
+        System.setProperty(property, "true");
+        try {
+            return new AgentBuilder.Default();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, previous);
+            }
+        }
+    }
+
     static boolean isEnabled(Collection<String> groups, List<String> disabled, List<String> enabled) {
         for (String group : groups) {
             if (disabled.contains(group)) {
@@ -109,20 +129,25 @@ public final class AgentInstaller {
 
     private static AgentBuilder.Transformer transformer(final ElasticApmInstrumentation i,
                                                         final ClassFileLocator locator) {
-        final TypeDescription advice = TypePool.Default.of(locator).describe(i.getAdviceClassName()).resolve();
         final Advice.ExceptionHandler handler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
             TypeDescription.ForLoadedType.of(AdviceErrors.class).getDeclaredMethods()
                 .filter(net.bytebuddy.matcher.ElementMatchers.named("onAdviceError")).getOnly()));
         final Collection<String> helpers = i.getHelperClassNames();
+        final String adviceName = i.getAdviceClassName();
         return new AgentBuilder.Transformer() {
             @Override
             public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
                                                     ClassLoader classLoader, JavaModule module,
                                                     ProtectionDomain protectionDomain) {
+                logger.debug("{} instruments {}", i.getClass().getName(), type.getName());
                 if (!helpers.isEmpty() && classLoader != null) {
                     HelperInjector.inject(classLoader, helpers, locator);
                 }
-                return builder.visit(Advice.to(advice, locator).withExceptionHandler(handler)
+                // the advice's signature names library types: resolve them where the instrumented class lives
+                ClassFileLocator adviceLocator = new ClassFileLocator.Compound(locator,
+                    ClassFileLocator.ForClassLoader.of(classLoader));
+                TypeDescription advice = TypePool.Default.of(adviceLocator).describe(adviceName).resolve();
+                return builder.visit(Advice.to(advice, adviceLocator).withExceptionHandler(handler)
                     .on(i.getMethodMatcher()));
             }
         };

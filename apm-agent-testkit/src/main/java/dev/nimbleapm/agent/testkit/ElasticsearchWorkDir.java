@@ -115,7 +115,10 @@ final class ElasticsearchWorkDir {
                 + "path.data: " + data() + "\n"
                 + "path.logs: " + logs() + "\n"
                 // a nearly full disk of a build machine must not make the test index read-only
-                + "cluster.routing.allocation.disk.threshold_enabled: false\n";
+                + "cluster.routing.allocation.disk.threshold_enabled: false\n"
+                // security is off in these distributions anyway; saying so silences a warning header on every answer
+                + (Files.isDirectory(home.resolve("modules").resolve("x-pack-security"))
+                    ? "xpack.security.enabled: false\n" : "");
         try {
             Files.writeString(home.resolve("config").resolve("elasticsearch.yml"), yml, StandardCharsets.UTF_8);
         } catch (IOException e) {

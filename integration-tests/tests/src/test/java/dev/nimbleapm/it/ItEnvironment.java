@@ -48,6 +48,45 @@ public final class ItEnvironment {
         }
     }
 
+    /** The class path of one client version, as copied by its module under integration-tests/classpaths. */
+    public static List<Path> clientClasspath(String clientId) {
+        String base = System.getProperty("it.classpaths");
+        Path dir = Paths.get(base, clientId, "target", "classpath");
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> jars = new ArrayList<>();
+            files.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jars::add);
+            return jars;
+        } catch (IOException e) {
+            throw new IllegalStateException("no class path for " + clientId + " at " + dir, e);
+        }
+    }
+
+    /**
+     * Whether a client version is selected: all, unless the system property {@code it.clients} lists some (a
+     * developer's shortcut, e.g. {@code -Dit.clients=rest-7.17.10}).
+     */
+    public static boolean selected(String clientId) {
+        String only = System.getProperty("it.clients", "").trim();
+        if (only.isEmpty()) {
+            return true;
+        }
+        for (String c : only.split(",")) {
+            if (c.trim().equals(clientId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A port nothing listens on. */
+    public static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The JVMs the agent is tested on: the build JDK, and JDK 25 where present. */
     public static List<Path> javaHomes() {
         List<Path> homes = new ArrayList<>();
