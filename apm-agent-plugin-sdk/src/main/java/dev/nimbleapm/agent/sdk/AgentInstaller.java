@@ -143,12 +143,19 @@ public final class AgentInstaller {
                 if (!helpers.isEmpty() && classLoader != null) {
                     HelperInjector.inject(classLoader, helpers, locator);
                 }
-                // the advice's signature names library types: resolve them where the instrumented class lives
-                ClassFileLocator adviceLocator = new ClassFileLocator.Compound(locator,
-                    ClassFileLocator.ForClassLoader.of(classLoader));
-                TypeDescription advice = TypePool.Default.of(adviceLocator).describe(adviceName).resolve();
-                return builder.visit(Advice.to(advice, adviceLocator).withExceptionHandler(handler)
-                    .on(i.getMethodMatcher()));
+                try {
+                    // the advice's signature names library types: resolve them where the instrumented class lives
+                    ClassFileLocator adviceLocator = new ClassFileLocator.Compound(locator,
+                        ClassFileLocator.ForClassLoader.of(classLoader));
+                    TypeDescription advice = TypePool.Default.of(adviceLocator).describe(adviceName).resolve();
+                    return builder.visit(Advice.to(advice, adviceLocator).withExceptionHandler(handler)
+                        .on(i.getMethodMatcher()));
+                } catch (RuntimeException e) {
+                    // one broken instrumentation must not take the others on this class down with it
+                    logger.warnOnce("advice:" + adviceName + ":" + type.getName(), "{} is not applied to {}: {}",
+                        i.getClass().getName(), type.getName(), e);
+                    return builder;
+                }
             }
         };
     }

@@ -1,5 +1,6 @@
 package dev.nimbleapm.agent.plugin.es.restclient.v6_4;
 
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -16,6 +17,7 @@ import org.elasticsearch.client.Request;
 import dev.nimbleapm.agent.core.model.Span;
 import dev.nimbleapm.agent.plugin.es.restclient.common.EsRequests;
 import dev.nimbleapm.agent.plugin.es.restclient.common.RestClientInstrumentation;
+import dev.nimbleapm.agent.sdk.ClassLoaderMatchers;
 
 /**
  * Clients with the {@code Request} API (6.4.0 and later, including 7.x, 8.x and the 9.x low-level client): every
@@ -29,12 +31,21 @@ public final class RequestApiInstrumentations {
     private RequestApiInstrumentations() {
     }
 
+    private static final ElementMatcher<ClassLoader> REQUEST_API_VISIBLE =
+        ClassLoaderMatchers.canLoad(RestClientInstrumentation.REQUEST);
+
     private static ElementMatcher<? super TypeDescription> restClientWithRequestApi() {
-        return named(RestClientInstrumentation.REST_CLIENT);
+        return named(RestClientInstrumentation.REST_CLIENT).and(declaresMethod(named("performRequest")
+            .and(takesArguments(1)).and(takesArgument(0, named(RestClientInstrumentation.REQUEST)))));
     }
 
     /** {@code Response performRequest(Request)}. */
     public static final class Sync extends RestClientInstrumentation {
+
+        @Override
+        public ElementMatcher<ClassLoader> getClassLoaderMatcher() {
+            return REQUEST_API_VISIBLE;
+        }
 
         @Override
         public ElementMatcher<? super TypeDescription> getTypeMatcher() {
@@ -67,6 +78,11 @@ public final class RequestApiInstrumentations {
 
     /** {@code performRequestAsync(Request, ResponseListener)}; the span ends when the internal listener completes. */
     public static final class Async extends RestClientInstrumentation {
+
+        @Override
+        public ElementMatcher<ClassLoader> getClassLoaderMatcher() {
+            return REQUEST_API_VISIBLE;
+        }
 
         @Override
         public ElementMatcher<? super TypeDescription> getTypeMatcher() {
