@@ -283,10 +283,25 @@ public final class ElasticsearchNode {
         }
     }
 
+    /**
+     * The version from {@code GET /}, or - for the minimal 8.x distributions, which leave out the root endpoint -
+     * from the local node's info.
+     */
     private static String readVersion(HttpClient client, URI uri) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(uri.resolve("/")).timeout(Duration.ofSeconds(5)).build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 405) {
+                HttpRequest nodes = HttpRequest.newBuilder(uri.resolve("/_nodes/_local")).timeout(Duration.ofSeconds(5))
+                    .build();
+                HttpResponse<String> info = client.send(nodes, HttpResponse.BodyHandlers.ofString());
+                for (JsonNode node : MAPPER.readTree(info.body()).path("nodes")) {
+                    if (node.path("version").isTextual()) {
+                        return node.path("version").asText();
+                    }
+                }
+                throw new IOException("GET " + uri + "/_nodes/_local has no version: " + info.body());
+            }
             if (response.statusCode() != 200) {
                 throw new IOException("GET " + uri + "/ answered " + response.statusCode() + ": " + response.body());
             }

@@ -15,6 +15,18 @@ public final class EsNodes {
         return ElasticsearchNode.shared(home("elasticsearch.home"));
     }
 
+    private static ElasticsearchNode node8;
+
+    /** An Elasticsearch 8 node, for clients that speak only to 8.x; started on first use, stopped at exit. */
+    public static synchronized ElasticsearchNode node8() {
+        if (node8 == null) {
+            ElasticsearchNode node = ElasticsearchNode.start(home("elasticsearch8.home"));
+            Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "elasticsearch8-stop"));
+            node8 = node;
+        }
+        return node8;
+    }
+
     private static Path home(String property) {
         String home = System.getProperty(property);
         if (home == null) {

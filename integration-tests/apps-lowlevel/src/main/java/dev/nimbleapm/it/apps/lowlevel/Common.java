@@ -6,8 +6,6 @@ import org.apache.http.nio.entity.NStringEntity;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Response;
 
-import co.elastic.apm.api.ElasticApm;
-import co.elastic.apm.api.Span;
 
 /** What both low-level apps share; refers to nothing that only some client versions have. */
 final class Common {
@@ -31,12 +29,4 @@ final class Common {
         return String.valueOf(status);
     }
 
-    /** In the listener: the caller's transaction is current again, and a span started here nests under it. */
-    static String listenerWork(String expectedTransactionId) {
-        boolean same = ElasticApm.currentTransaction().getId().equals(expectedTransactionId);
-        Span span = ElasticApm.currentSpan().startSpan("app", "listener", null);
-        span.setName("listener work");
-        span.end();
-        return same ? "listener-in-context" : "listener-out-of-context";
-    }
 }

@@ -4,7 +4,6 @@ import static dev.nimbleapm.it.apps.lowlevel.Common.BAD_QUERY;
 import static dev.nimbleapm.it.apps.lowlevel.Common.COUNT;
 import static dev.nimbleapm.it.apps.lowlevel.Common.SEARCH;
 import static dev.nimbleapm.it.apps.lowlevel.Common.json;
-import static dev.nimbleapm.it.apps.lowlevel.Common.listenerWork;
 import static dev.nimbleapm.it.apps.lowlevel.Common.status;
 
 import java.nio.charset.StandardCharsets;
@@ -26,6 +25,7 @@ import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
 
 import co.elastic.apm.api.ElasticApm;
+import dev.nimbleapm.it.apps.support.Scenarios;
 
 /**
  * An application using the String/Map/HttpEntity methods of the low-level client (5.0.2 to 6.8; deprecated from

@@ -4,7 +4,6 @@ import static dev.nimbleapm.it.apps.lowlevel.Common.BAD_QUERY;
 import static dev.nimbleapm.it.apps.lowlevel.Common.COUNT;
 import static dev.nimbleapm.it.apps.lowlevel.Common.SEARCH;
 import static dev.nimbleapm.it.apps.lowlevel.Common.json;
-import static dev.nimbleapm.it.apps.lowlevel.Common.listenerWork;
 import static dev.nimbleapm.it.apps.lowlevel.Common.status;
 
 import java.io.ByteArrayInputStream;
@@ -27,6 +26,7 @@ import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
 import co.elastic.apm.api.ElasticApm;
+import dev.nimbleapm.it.apps.support.Scenarios;
 
 /**
  * An application using the {@code Request} API of the low-level client (6.4.0 and later). Arguments: the

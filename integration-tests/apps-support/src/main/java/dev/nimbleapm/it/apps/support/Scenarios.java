@@ -1,4 +1,4 @@
-package dev.nimbleapm.it.apps.lowlevel;
+package dev.nimbleapm.it.apps.support;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,19 +11,20 @@ import co.elastic.apm.api.Transaction;
  * Runs named scenarios, each inside its own transaction named {@code scenario:<name>}, and prints one result line
  * per scenario ({@code RESULT <name> <what the application saw>}) for the test to compare.
  */
-abstract class Scenarios {
+public abstract class Scenarios {
 
-    interface Scenario {
+    /** One thing the application does; returns what the application saw. */
+    public interface Scenario {
         String run() throws Exception;
     }
 
     private final Map<String, Scenario> scenarios = new LinkedHashMap<String, Scenario>();
 
-    void add(String name, Scenario scenario) {
+    protected void add(String name, Scenario scenario) {
         scenarios.put(name, scenario);
     }
 
-    void runAll(String[] names) {
+    protected void runAll(String[] names) {
         for (String name : names) {
             Scenario scenario = scenarios.get(name);
             if (scenario == null) {
@@ -58,7 +59,19 @@ abstract class Scenarios {
         }
     }
 
-    static String describe(Throwable t) {
+    /**
+     * Called in an asynchronous listener: checks that the caller's transaction is current again and starts a span
+     * there, which must nest under it.
+     */
+    public static String listenerWork(String expectedTransactionId) {
+        boolean same = ElasticApm.currentTransaction().getId().equals(expectedTransactionId);
+        co.elastic.apm.api.Span span = ElasticApm.currentSpan().startSpan("app", "listener", null);
+        span.setName("listener work");
+        span.end();
+        return same ? "listener-in-context" : "listener-out-of-context";
+    }
+
+    public static String describe(Throwable t) {
         String name = t.getClass().getSimpleName();
         if (t.getClass().getName().equals("org.elasticsearch.client.ResponseException")) {
             try {
