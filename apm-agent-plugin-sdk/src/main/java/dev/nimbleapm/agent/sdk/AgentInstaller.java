@@ -41,15 +41,44 @@ public final class AgentInstaller {
     private AgentInstaller() {
     }
 
-    /**
-     * Installs every enabled instrumentation. {@code agentLocator} serves the advice bytecode of the agent's own
-     * plugins. Returns the transformer (to uninstall in tests) or null when nothing was installed.
-     */
-    public static ResettableClassFileTransformer install(Instrumentation instrumentation, AgentConfig config,
-                                                         List<InstrumentationDiscovery.Found> found,
-                                                         ClassFileLocator agentLocator) {
+    /** The discovered instrumentations that configuration leaves switched on. */
+    public static List<InstrumentationDiscovery.Found> enabled(AgentConfig config,
+                                                               List<InstrumentationDiscovery.Found> found) {
         List<String> disabled = config.get(CoreOptions.DISABLE_INSTRUMENTATIONS);
         List<String> enabled = config.get(CoreOptions.ENABLE_INSTRUMENTATIONS);
+        List<InstrumentationDiscovery.Found> on = new ArrayList<InstrumentationDiscovery.Found>();
+        for (InstrumentationDiscovery.Found f : found) {
+            if (isEnabled(f.instrumentation.getInstrumentationGroupNames(), disabled, enabled)) {
+                on.add(f);
+            } else {
+                logger.debug("Instrumentation {} is switched off by configuration", f.instrumentation);
+            }
+        }
+        return on;
+    }
+
+    /**
+     * Installs the given instrumentations on {@code instrumentation}, retransforming matching classes that are
+     * already loaded. Returns the transformer, or null when nothing was installed.
+     */
+    public static ResettableClassFileTransformer install(Instrumentation instrumentation,
+                                                         List<InstrumentationDiscovery.Found> found,
+                                                         ClassFileLocator agentLocator) {
+        AgentBuilder builder = builder(found, agentLocator);
+        return builder == null ? null : builder.installOn(instrumentation);
+    }
+
+    /**
+     * The transformer for the given instrumentations, not registered anywhere: the caller decides which classes it
+     * sees (see {@link DeferredTransformer}). Null when nothing is to be installed.
+     */
+    public static java.lang.instrument.ClassFileTransformer buildTransformer(List<InstrumentationDiscovery.Found> found,
+                                                                             ClassFileLocator agentLocator) {
+        AgentBuilder builder = builder(found, agentLocator);
+        return builder == null ? null : builder.makeRaw();
+    }
+
+    private static AgentBuilder builder(List<InstrumentationDiscovery.Found> found, ClassFileLocator agentLocator) {
         LoggingListener listener = new LoggingListener();
         AgentBuilder builder = newAgentBuilder()
             .disableClassFormatChanges()
@@ -68,10 +97,6 @@ public final class AgentInstaller {
         List<String> names = new ArrayList<String>();
         for (InstrumentationDiscovery.Found f : found) {
             ElasticApmInstrumentation i = f.instrumentation;
-            if (!isEnabled(i.getInstrumentationGroupNames(), disabled, enabled)) {
-                logger.debug("Instrumentation {} is switched off by configuration", i);
-                continue;
-            }
             ClassFileLocator locator = f.pluginLoader == null ? agentLocator
                 : new PluginLocator(f.pluginLoader, agentLocator);
             if (!adviceSuppressesThrowable(i, locator)) {
@@ -87,7 +112,7 @@ public final class AgentInstaller {
             return null;
         }
         logger.debug("Installing instrumentations {}", names);
-        return builder.installOn(instrumentation);
+        return builder;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.nimbleapm.agent.sdk;
 
 import java.io.File;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,12 +77,18 @@ public final class AgentStarter {
             Tracer.install(tracer);
             registerShutdownHook(intake, config.get(CoreOptions.SHUTDOWN_FLUSH_TIMEOUT));
 
+            long coreReady = System.nanoTime();
             ClassFileLocator locator = new ClassFileLocator.Compound(agentJar != null
                 ? ClassFileLocator.ForJarFile.of(agentJar) : ClassFileLocator.ForClassLoader.ofSystemLoader(),
                 ClassFileLocator.ForClassLoader.ofBootLoader());
-            List<InstrumentationDiscovery.Found> found = InstrumentationDiscovery.discover(
-                ClassLoader.getSystemClassLoader(), config.get(CoreOptions.PLUGINS_DIR));
-            AgentInstaller.install(instrumentation, config, found, locator);
+            List<InstrumentationDiscovery.Found> found = AgentInstaller.enabled(config,
+                InstrumentationDiscovery.discover(ClassLoader.getSystemClassLoader(),
+                    config.get(CoreOptions.PLUGINS_DIR)));
+            long discovered = System.nanoTime();
+            install(instrumentation, found, locator);
+            logger.debug("Start-up: core {} ms, instrumentation discovery {} ms, installation {} ms",
+                (coreReady - startNanos) / 1000000L, (discovered - coreReady) / 1000000L,
+                (System.nanoTime() - discovered) / 1000000L);
             List<String> urls = new ArrayList<String>();
             for (java.net.URL url : serverUrls(config)) {
                 urls.add(ValueParsers.withoutUserInfo(url));
@@ -92,6 +99,50 @@ public final class AgentStarter {
         } catch (Throwable t) {
             logger.error("The agent failed to start and is inactive; the application is not affected: {}", t);
         }
+    }
+
+    /**
+     * When every instrumentation names the types it may touch, only a name filter is registered now and Byte Buddy
+     * is prepared on a background thread ({@link DeferredTransformer}); otherwise everything is installed now.
+     */
+    private static void install(final Instrumentation instrumentation,
+                                final List<InstrumentationDiscovery.Found> found, final ClassFileLocator locator) {
+        if (found.isEmpty()) {
+            logger.info("No instrumentation enabled");
+            return;
+        }
+        List<String> prefixes = new ArrayList<String>();
+        for (InstrumentationDiscovery.Found f : found) {
+            java.util.Collection<String> own = f.instrumentation.getTypeNamePrefixes();
+            if (own == null) {
+                AgentInstaller.install(instrumentation, found, locator);
+                return;
+            }
+            prefixes.addAll(own);
+        }
+        final DeferredTransformer deferred = new DeferredTransformer(prefixes);
+        instrumentation.addTransformer(deferred, true);
+        Thread init = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                ClassFileTransformer transformer = null;
+                try {
+                    long start = System.nanoTime();
+                    transformer = AgentInstaller.buildTransformer(found, locator);
+                    logger.debug("Byte Buddy ready after {} ms in the background", (System.nanoTime() - start)
+                        / 1000000L);
+                } catch (Throwable t) {
+                    logger.error("Instrumentation could not be prepared; nothing will be traced: {}", t);
+                } finally {
+                    deferred.ready(transformer);
+                }
+                if (transformer != null) {
+                    deferred.retransformLoaded(instrumentation);
+                }
+            }
+        }, "apm-agent-init");
+        init.setDaemon(true);
+        init.start();
     }
 
     private static List<java.net.URL> serverUrls(AgentConfig config) {

@@ -47,6 +47,16 @@ public abstract class ElasticApmInstrumentation {
         return ElementMatchers.any();
     }
 
+    /**
+     * Names, or name prefixes, of every type this instrumentation may apply to (e.g.
+     * {@code org.elasticsearch.client.RestClient}). When every instrumentation declares them, the agent does not even
+     * start Byte Buddy until a class with such a name is loaded - which keeps the application's start-up fast.
+     * Default: null, meaning "any type", which makes the agent prepare everything at start-up.
+     */
+    public Collection<String> getTypeNamePrefixes() {
+        return null;
+    }
+
     /** The types to instrument; may inspect structure (evaluated only after the pre-filter and loader matcher). */
     public abstract ElementMatcher<? super TypeDescription> getTypeMatcher();
 

@@ -46,6 +46,11 @@ public abstract class ApiInstrumentation extends ElasticApmInstrumentation {
     }
 
     @Override
+    public Collection<String> getTypeNamePrefixes() {
+        return Collections.singletonList(typeName);
+    }
+
+    @Override
     public ElementMatcher<? super TypeDescription> getTypeMatcher() {
         return named(typeName);
     }

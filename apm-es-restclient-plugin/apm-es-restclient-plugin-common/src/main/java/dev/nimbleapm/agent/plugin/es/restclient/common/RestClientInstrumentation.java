@@ -30,6 +30,11 @@ public abstract class RestClientInstrumentation extends ElasticApmInstrumentatio
     }
 
     @Override
+    public Collection<String> getTypeNamePrefixes() {
+        return Collections.singletonList(REST_CLIENT);
+    }
+
+    @Override
     public ElementMatcher<ClassLoader> getClassLoaderMatcher() {
         return CLIENT_VISIBLE;
     }
