@@ -13,6 +13,7 @@ import dev.nimbleapm.agent.core.AgentVersion;
 import dev.nimbleapm.agent.core.config.AgentConfig;
 import dev.nimbleapm.agent.core.config.ConfigLoader;
 import dev.nimbleapm.agent.core.config.ConfigOption;
+import dev.nimbleapm.agent.core.config.ConfigReloader;
 import dev.nimbleapm.agent.core.config.ConfigSource;
 import dev.nimbleapm.agent.core.config.ConfigSources;
 import dev.nimbleapm.agent.core.config.CoreOptions;
@@ -71,7 +72,9 @@ public final class AgentStarter {
                 logger.info("The agent is disabled (enabled=false); nothing is instrumented or recorded");
                 return;
             }
-            IntakeReporter intake = new IntakeReporter(config, AgentVersion.get(), activationMethod).start();
+            IntakeReporter intake = new IntakeReporter(config, AgentVersion.get(), activationMethod);
+            intake.setHousekeeping(ConfigReloader.forSources(config, sources));
+            intake.start();
             reporter = intake;
             Tracer tracer = new Tracer(config, intake);
             Tracer.install(tracer);

@@ -61,6 +61,38 @@ public final class ConfigLoader {
         return new AgentConfig(byKey, values, origins);
     }
 
+    /**
+     * Re-resolves the dynamic options after the configuration file changed and applies those whose value changed;
+     * a change to a static option is reported as needing a restart. Returns the number of options changed.
+     */
+    public static int reload(AgentConfig config, List<ConfigSource> sources) {
+        int changed = 0;
+        for (ConfigOption<?> option : config.options().values()) {
+            changed += reload(config, option, sources) ? 1 : 0;
+        }
+        return changed;
+    }
+
+    private static <T> boolean reload(AgentConfig config, ConfigOption<T> option, List<ConfigSource> sources) {
+        Map<String, String> origins = new LinkedHashMap<String, String>();
+        @SuppressWarnings("unchecked")
+        T value = (T) resolve(option, sources, origins);
+        T current = config.get(option);
+        if (value == null ? current == null : value.equals(current)) {
+            return false;
+        }
+        if (!option.isDynamic()) {
+            logger.warnOnce("restart:" + option.key(), "Configuration option '{}' changed, but takes effect only after "
+                + "a restart", option.key());
+            return false;
+        }
+        String origin = origins.containsKey(option.key()) ? origins.get(option.key()) : "default";
+        config.update(option, value, origin);
+        logger.info("Configuration option '{}' is now '{}' ({})", option.key(), printable(option,
+            value == null ? "" : option.parser().format(value)), origin);
+        return true;
+    }
+
     private static <T> Object resolve(ConfigOption<T> option, List<ConfigSource> sources, Map<String, String> origins) {
         for (ConfigSource source : sources) {
             String raw = source.get(option.key());

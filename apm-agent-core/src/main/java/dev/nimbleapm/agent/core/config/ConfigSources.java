@@ -75,12 +75,7 @@ public final class ConfigSources {
             }
             return null;
         }
-        try {
-            return fromPropertiesFile(file);
-        } catch (IOException e) {
-            logger.warn("Configuration file '{}' (config_file) cannot be read ({}); ignored", path, e.getMessage());
-            return null;
-        }
+        return new ConfigFileSource(file);
     }
 
     public static MapConfigSource fromPropertiesFile(File file) throws IOException {

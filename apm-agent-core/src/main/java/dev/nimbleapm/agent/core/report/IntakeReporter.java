@@ -72,6 +72,8 @@ public final class IntakeReporter implements Reporter, Runnable {
     private int unsentEvents;
     private boolean everConnected;
     private String lastProblem;
+    private volatile Runnable housekeeping;
+    private long lastHousekeepingNanos;
 
     public IntakeReporter(AgentConfig config, String agentVersion, String activationMethod) {
         this.config = config;
@@ -108,6 +110,14 @@ public final class IntakeReporter implements Reporter, Runnable {
 
     public ReporterStats stats() {
         return stats;
+    }
+
+    /**
+     * A cheap task to run on the reporter thread about once a second (e.g. noticing configuration file changes), so
+     * that the agent needs no thread of its own for it.
+     */
+    public void setHousekeeping(Runnable task) {
+        this.housekeeping = task;
     }
 
     // ------------------------------------------------------------------ application threads
@@ -223,6 +233,15 @@ public final class IntakeReporter implements Reporter, Runnable {
 
     /** One round of work; true when the reporter should stop. */
     private boolean loopOnce() {
+        Runnable task = housekeeping;
+        if (task != null && System.nanoTime() - lastHousekeepingNanos > 1000000000L) {
+            lastHousekeepingNanos = System.nanoTime();
+            try {
+                task.run();
+            } catch (Throwable t) {
+                logger.warnOnce("housekeeping", "Housekeeping failed: {}", t);
+            }
+        }
         long flushTarget = flushRequests.get();
         boolean inBackoff = System.nanoTime() < retryAtNanos;
         boolean wrote = !inBackoff && drain();
