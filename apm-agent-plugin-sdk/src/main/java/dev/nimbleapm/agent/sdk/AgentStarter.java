@@ -78,7 +78,7 @@ public final class AgentStarter {
             reporter = intake;
             Tracer tracer = new Tracer(config, intake);
             Tracer.install(tracer);
-            registerShutdownHook(intake, config.get(CoreOptions.SHUTDOWN_FLUSH_TIMEOUT));
+            registerShutdownHook(intake, tracer, config.get(CoreOptions.SHUTDOWN_FLUSH_TIMEOUT));
 
             long coreReady = System.nanoTime();
             ClassFileLocator locator = new ClassFileLocator.Compound(agentJar != null
@@ -170,11 +170,18 @@ public final class AgentStarter {
             file == null ? CoreOptions.LOG_FILE.defaultValue() : file);
     }
 
-    private static void registerShutdownHook(final IntakeReporter intake, final long timeoutMillis) {
+    private static void registerShutdownHook(final IntakeReporter intake, final Tracer tracer,
+                                             final long timeoutMillis) {
         Thread hook = new Thread(new Runnable() {
             @Override
             public void run() {
+                long start = System.nanoTime();
                 intake.close(timeoutMillis);
+                // a leak or a misuse of pooled objects shows here (and the integration tests check this line)
+                logger.debug("At exit after {} ms: {}; in use: {} transactions, {} spans, {} errors; pool violations: "
+                    + "{}; advice errors: {}", (System.nanoTime() - start) / 1000000L, intake.stats(),
+                    tracer.transactionPool().objectsInUse(), tracer.spanPool().objectsInUse(),
+                    tracer.errorPool().objectsInUse(), tracer.poolViolations(), AdviceErrors.count());
             }
         }, "apm-shutdown-flush");
         hook.setDaemon(true);

@@ -211,6 +211,10 @@ class LowLevelClientIT {
                 .doesNotContain("v6_4.RequestApiInstrumentations");
         }
         assertThat(log).doesNotContain("[nimble-apm] WARN").doesNotContain("[nimble-apm] ERROR");
+        // every pooled object came back, none was used outside its lifetime, no advice failed
+        assertThat(log).containsPattern("in use: 0 transactions, 0 spans, 0 errors; pool violations: 0; "
+            + "advice errors: 0");
+        assertThat(log).containsPattern("dropped=0,");
     }
 
     static Map<String, String> results(String stdout) {

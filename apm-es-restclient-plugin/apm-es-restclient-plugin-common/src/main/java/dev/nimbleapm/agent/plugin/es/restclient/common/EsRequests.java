@@ -42,7 +42,6 @@ public final class EsRequests {
     public static final String CLUSTER_HEADER = "Elastic-Cluster-Name";
 
     private static final AgentLogger logger = AgentLogger.getLogger(EsRequests.class);
-    private static final Charset UTF_8 = Charset.forName("UTF-8");
 
     private static final ThreadLocal<AsyncRequest> PENDING = new ThreadLocal<AsyncRequest>();
     private static final WeakIdentityMap<Object, AsyncRequest> BY_INTERNAL_LISTENER =
@@ -244,12 +243,12 @@ public final class EsRequests {
                 return;
             }
             String contentType = access.contentType(entity);
-            if (!isText(contentType)) {
+            if (!ContentTypes.isText(contentType)) {
                 return;
             }
             String encoding = access.contentEncoding(entity);
-            boolean gzip = encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("gzip");
-            Charset charset = charset(contentType);
+            boolean gzip = encoding != null && ContentTypes.containsIgnoreCase(encoding, "gzip");
+            Charset charset = ContentTypes.charset(contentType);
             buffer = span.db().statementBuffer(tracer.statementBufferPool());
             int status;
             if (InMemoryEntities.writesFromMemory(entity.getClass())) {
@@ -296,32 +295,6 @@ public final class EsRequests {
             throw t;
         }
         return IOUtils.finish(sink);
-    }
-
-    /** JSON and other text; not Smile, CBOR or other binary encodings Elasticsearch also accepts. */
-    static boolean isText(String contentType) {
-        if (contentType == null) {
-            return true;
-        }
-        String ct = contentType.toLowerCase(java.util.Locale.ROOT);
-        return ct.contains("json") || ct.startsWith("text/") || ct.contains("ndjson") || ct.contains("x-www-form");
-    }
-
-    static Charset charset(String contentType) {
-        if (contentType == null) {
-            return UTF_8;
-        }
-        int i = contentType.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
-        if (i < 0) {
-            return UTF_8;
-        }
-        int end = contentType.indexOf(';', i);
-        String name = contentType.substring(i + 8, end < 0 ? contentType.length() : end).trim().replace("\"", "");
-        try {
-            return Charset.forName(name);
-        } catch (Exception e) {
-            return UTF_8;
-        }
     }
 
     // ------------------------------------------------------------------ shared
