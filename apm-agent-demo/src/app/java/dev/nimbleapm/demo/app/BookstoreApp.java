@@ -3,6 +3,8 @@ package dev.nimbleapm.demo.app;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +38,7 @@ import co.elastic.apm.api.Transaction;
  * catalog, searches, a count, book pages (one of them for a book that does not exist), a search with broken syntax, an
  * asynchronous recommendation lookup, a purchase and a sales report. Argument: the Elasticsearch URL.
  */
+@SuppressWarnings("try") // try (Scope ignored = span.activate()) is how the API is meant to be used
 public final class BookstoreApp {
 
     static final String INDEX = "demo-books";
@@ -45,6 +48,10 @@ public final class BookstoreApp {
     private static final Pattern TITLE = Pattern.compile("\"title\":\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
     private static final Pattern STOCK = Pattern.compile("\"stock\":(-?\\d+)");
+    private static final Pattern SEQ_NO = Pattern.compile("\"_seq_no\":(\\d+)");
+    private static final Pattern PRIMARY_TERM = Pattern.compile("\"_primary_term\":(\\d+)");
+    private static final Pattern SOURCE = Pattern.compile("\"_source\":\\{([^}]*)\\}");
+    private static final Pattern RATING = Pattern.compile("\"rating\":([0-9.]+)");
     private static final Pattern GENRE_BUCKET = Pattern.compile(
         "\\{\"key\":\"([^\"]+)\",\"doc_count\":(\\d+),\"avg_price\":\\{\"value\":([0-9.]+)\\}");
     private static final Pattern ERROR_REASON = Pattern.compile("\"reason\":\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -73,8 +80,11 @@ public final class BookstoreApp {
     }
 
     private void serveScriptedTraffic() {
-        serve("POST /admin/catalog/reset", this::resetCatalog);
-        serve("POST /admin/catalog/import", this::importCatalog);
+        if (serve("POST /admin/catalog/reset", this::resetCatalog) != 200
+            || serve("POST /admin/catalog/import", this::importCatalog) != 200) {
+            say("the catalog could not be set up: not serving anything else");
+            return;
+        }
         serve("GET /books/search", tx -> search(tx, "java"));
         serve("GET /books/search", tx -> searchByAuthor(tx, "Ada Lindqvist"));
         serve("GET /books/search", tx -> browseBargains(tx, 30.0));
@@ -138,7 +148,7 @@ public final class BookstoreApp {
     private int search(Transaction tx, String terms) throws IOException {
         tx.setLabel("search_terms", terms);
         String body = searchBooks("{\"query\":{\"match\":{\"title\":\"" + terms + "\"}},"
-            + "\"sort\":[{\"year\":\"desc\"},{\"_id\":\"asc\"}],\"size\":5,\"_source\":[\"title\",\"year\"]}");
+            + "\"sort\":[{\"year\":\"desc\"},{\"title.raw\":\"asc\"}],\"size\":5,\"_source\":[\"title\",\"year\"]}");
         return render(tx, "GET /books/search?q=" + terms, body);
     }
 
@@ -147,7 +157,7 @@ public final class BookstoreApp {
         tx.setLabel("author", author);
         String body = searchBooks("{\"query\":{\"bool\":{\"must\":[{\"term\":{\"author\":\"" + author + "\"}}],"
             + "\"filter\":[{\"range\":{\"stock\":{\"gt\":0}}}]}},"
-            + "\"sort\":[{\"year\":\"desc\"},{\"_id\":\"asc\"}],\"size\":5,\"_source\":[\"title\"]}");
+            + "\"sort\":[{\"year\":\"desc\"},{\"title.raw\":\"asc\"}],\"size\":5,\"_source\":[\"title\"]}");
         return render(tx, "GET /books/search?author=" + author.replace(' ', '+'), body);
     }
 
@@ -155,7 +165,7 @@ public final class BookstoreApp {
     private int browseBargains(Transaction tx, double maxPrice) throws IOException {
         tx.setLabel("max_price", maxPrice);
         String body = searchBooks("{\"query\":{\"range\":{\"price\":{\"lte\":" + maxPrice + "}}},"
-            + "\"sort\":[{\"price\":\"asc\"},{\"_id\":\"asc\"}],\"size\":3,\"_source\":[\"title\",\"price\"],"
+            + "\"sort\":[{\"price\":\"asc\"},{\"title.raw\":\"asc\"}],\"size\":3,\"_source\":[\"title\",\"price\"],"
             + "\"aggs\":{\"genres\":{\"terms\":{\"field\":\"genre\",\"size\":10}}}}");
         return render(tx, String.format(Locale.ROOT, "GET /books/search?max_price=%.0f", maxPrice), body);
     }
@@ -227,7 +237,7 @@ public final class BookstoreApp {
         tx.setLabel("genre", genre);
         Request request = new Request("POST", "/" + INDEX + "/_search");
         request.setEntity(json("{\"query\":{\"term\":{\"genre\":\"" + genre + "\"}},"
-            + "\"sort\":[{\"_id\":\"asc\"}],\"size\":10,\"_source\":[\"title\",\"rating\"]}"));
+            + "\"sort\":[{\"title.raw\":\"asc\"}],\"size\":10,\"_source\":[\"title\",\"rating\"]}"));
         final CountDownLatch done = new CountDownLatch(1);
         final AtomicReference<String> ranked = new AtomicReference<String>();
         final AtomicReference<Exception> failure = new AtomicReference<Exception>();
@@ -238,8 +248,7 @@ public final class BookstoreApp {
                 Span rank = ElasticApm.currentSpan().startSpan("app", "ranking", null);
                 rank.setName("rank recommendations");
                 try {
-                    List<String> titles = allTitles(body(response));
-                    ranked.set(titles.subList(0, Math.min(3, titles.size())).toString());
+                    ranked.set(topRated(body(response), 3).toString());
                 } catch (IOException | RuntimeException e) {
                     rank.captureException(e);
                     failure.set(e);
@@ -270,16 +279,31 @@ public final class BookstoreApp {
         return 200;
     }
 
-    /** Takes one copy out of stock. */
+    /** Takes one copy out of stock: read the book, then write the new stock unless someone else changed it. */
     private int purchase(Transaction tx, String id) throws IOException {
         tx.setLabel("book_id", id);
-        Request update = new Request("POST", "/" + INDEX + "/_update/" + id);
-        update.addParameter("refresh", "wait_for");
-        update.addParameter("_source", "stock");
-        update.setEntity(json("{\"script\":{\"source\":\"if (ctx._source.stock > 0) { ctx._source.stock -= 1 } "
-            + "else { ctx.op = 'noop' }\",\"lang\":\"painless\"}}"));
-        String body = body(client.performRequest(update));
-        say("POST /books/%s/purchase -> 200  %s left in stock", id, first(STOCK, body, "?"));
+        Span reserve = ElasticApm.currentSpan().startSpan("app", "inventory", null);
+        reserve.setName("reserve a copy");
+        int left;
+        try (Scope ignored = reserve.activate()) {
+            String book = body(client.performRequest(new Request("GET", "/" + INDEX + "/_doc/" + id)));
+            int stock = Integer.parseInt(first(STOCK, book, "0"));
+            if (stock == 0) {
+                say("POST /books/%s/purchase -> 409  sold out", id);
+                return 409;
+            }
+            left = stock - 1;
+            Request update = new Request("POST", "/" + INDEX + "/_update/" + id);
+            update.addParameter("if_seq_no", first(SEQ_NO, book, "0"));
+            update.addParameter("if_primary_term", first(PRIMARY_TERM, book, "1"));
+            update.addParameter("refresh", "wait_for");
+            update.setEntity(json("{\"doc\":{\"stock\":" + left + "}}"));
+            consume(client.performRequest(update));
+        } finally {
+            reserve.end();
+        }
+        tx.setLabel("stock_left", left);
+        say("POST /books/%s/purchase -> 200  %d left in stock", id, left);
         return 200;
     }
 
@@ -308,7 +332,7 @@ public final class BookstoreApp {
     // ------------------------------------------------------------------ plumbing
 
     /** What a web framework would do for each incoming request: one transaction around the handler. */
-    private void serve(String route, Handler handler) {
+    private int serve(String route, Handler handler) {
         Transaction tx = ElasticApm.startTransaction();
         tx.setName(route);
         tx.setType(Transaction.TYPE_REQUEST);
@@ -325,6 +349,7 @@ public final class BookstoreApp {
         tx.setOutcome(status >= 500 ? Outcome.FAILURE : Outcome.SUCCESS);
         tx.end();
         requestsServed++;
+        return status;
     }
 
     private interface Handler {
@@ -342,8 +367,8 @@ public final class BookstoreApp {
         render.setName("render results");
         String line;
         try {
-            String hits = first(TOTAL_HITS, body, "?");
-            tx.setLabel("hits", hits);
+            String hits = first(TOTAL_HITS, body, "0");
+            tx.setLabel("hits", Integer.parseInt(hits));
             line = String.format("%s -> 200  %s hits: %s", what, hits, titles(body));
         } finally {
             render.end();
@@ -374,6 +399,28 @@ public final class BookstoreApp {
         Matcher m = TITLE.matcher(body);
         while (m.find()) {
             titles.add(unescape(m.group(1)));
+        }
+        return titles;
+    }
+
+    /** The titles of the best rated books among the hits, best first. */
+    private static List<String> topRated(String body, int count) {
+        List<String[]> rated = new ArrayList<String[]>();
+        Matcher hit = SOURCE.matcher(body);
+        while (hit.find()) {
+            String source = hit.group(1);
+            rated.add(new String[] {unescape(first(TITLE, source, "?")), first(RATING, source, "0")});
+        }
+        Collections.sort(rated, new Comparator<String[]>() {
+            @Override
+            public int compare(String[] a, String[] b) {
+                int byRating = Double.compare(Double.parseDouble(b[1]), Double.parseDouble(a[1]));
+                return byRating != 0 ? byRating : a[0].compareTo(b[0]);
+            }
+        });
+        List<String> titles = new ArrayList<String>();
+        for (String[] book : rated.subList(0, Math.min(count, rated.size()))) {
+            titles.add(book[0] + " (" + book[1] + ")");
         }
         return titles;
     }

@@ -15,7 +15,7 @@ final class Catalog {
         + "\"author\":{\"type\":\"keyword\"},"
         + "\"genre\":{\"type\":\"keyword\"},"
         + "\"year\":{\"type\":\"integer\"},"
-        + "\"price\":{\"type\":\"scaled_float\",\"scaling_factor\":100},"
+        + "\"price\":{\"type\":\"double\"},"
         + "\"rating\":{\"type\":\"float\"},"
         + "\"stock\":{\"type\":\"integer\"}"
         + "}}}";

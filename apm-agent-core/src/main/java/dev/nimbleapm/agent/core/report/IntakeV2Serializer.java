@@ -443,9 +443,6 @@ public final class IntakeV2Serializer {
             jw.writeAscii(",\"code\":");
             NumberConverter.serialize(statusCode, jw);
         }
-        if (depth == 0) {
-            jw.writeAscii(",\"handled\":true");
-        }
         StackTraceElement[] frames = t.getStackTrace();
         if (frames != null && frames.length > 0) {
             jw.writeAscii(",\"stacktrace\":[");
