@@ -44,9 +44,9 @@ class LowLevelClientIT {
 
     static final List<String> COMMON_SCENARIOS = List.of("index", "search", "count", "get404", "search400",
         "head404", "asyncSearch", "async404", "refused", "asyncRefused", "outside-search", "unsampled-search",
-        "overloads", "bodyGzipEntity", "bodyWriteOnly", "bodyNonUtf8");
+        "overloads", "bodyGzipEntity", "bodyWriteOnly", "bodyNonUtf8", "retryOverNodes");
     static final List<String> REQUEST_ONLY_SCENARIOS = List.of("bodyLarge", "bodyUnknownLength", "bodyStreaming",
-        "bodyCompressedClient");
+        "bodyCompressedClient", "asyncCancel");
 
     private MockApmServer apm;
 
@@ -81,7 +81,13 @@ class LowLevelClientIT {
 
     @ParameterizedTest(name = "{0} {1} on {2}")
     @MethodSource("clients")
-    void everyRequestYieldsExactlyOneCompleteSpan(String client, String app, Path javaHome) {
+    void everyRequestYieldsExactlyOneCompleteSpan(String client, String app, Path javaHome) throws Exception {
+        try (SilentServer silent = new SilentServer()) {
+            run(client, app, javaHome, silent);
+        }
+    }
+
+    private void run(String client, String app, Path javaHome, SilentServer silent) {
         ElasticsearchNode es = EsNodes.node7();
         boolean requestApp = app.equals(REQUEST_APP);
         String index = ("it-" + client + "-" + (requestApp ? "req" : "legacy") + "-"
@@ -104,6 +110,7 @@ class LowLevelClientIT {
             .systemProperty("elastic.apm.service_name", "es-" + client)
             .systemProperty("elastic.apm.elasticsearch_capture_body_urls", CAPTURE_URLS)
             .systemProperty("elastic.apm.log_level", "debug")
+            .systemProperty("it.silent.url", silent.url())
             .classpath(classpath.toArray(new Path[0]))
             .mainClass(app)
             .args(args.toArray(new String[0]))
@@ -199,6 +206,18 @@ class LowLevelClientIT {
             }
         }
         assertThat(body).isNotEmpty();
+
+        // retries over several nodes happen inside the one span of each request
+        assertThat(results.get("retryOverNodes")).isEqualTo("200 200");
+        List<JsonNode> retried = spans.of(tx.get("retryOverNodes"));
+        assertThat(retried).hasSize(2).allSatisfy(s -> {
+            assertThat(s.get("outcome").asText()).isEqualTo("success");
+            assertThat(s.at("/context/destination/port").asInt()).isEqualTo(es.port());
+        });
+        if (requestApp && !results.get("asyncCancel").startsWith("SKIP")) {
+            assertThat(results.get("asyncCancel")).isEqualTo("listener-in-context CancellationException: request was cancelled");
+            spans.single(tx.get("asyncCancel")).sync(false).outcome("unknown").noError();
+        }
 
         // the module of the other API shape left this client alone
         String log = run.stderr();
@@ -308,6 +327,11 @@ class LowLevelClientIT {
             Expect failure(int status) {
                 answeredBy(status);
                 assertThat(span.get("outcome").asText()).isEqualTo("failure");
+                return this;
+            }
+
+            Expect outcome(String outcome) {
+                assertThat(span.get("outcome").asText()).isEqualTo(outcome);
                 return this;
             }
 

@@ -5,6 +5,7 @@ import static dev.nimbleapm.it.apps.lowlevel.Common.COUNT;
 import static dev.nimbleapm.it.apps.lowlevel.Common.SEARCH;
 import static dev.nimbleapm.it.apps.lowlevel.Common.json;
 import static dev.nimbleapm.it.apps.lowlevel.Common.status;
+import static dev.nimbleapm.it.apps.support.Scenarios.listenerWork;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -37,10 +38,12 @@ public final class LegacyApiApp extends Scenarios {
 
     private final RestClient client;
     private final String index;
+    private final String esUrl;
 
-    private LegacyApiApp(final RestClient client, final String closedUrl, final String index) {
+    private LegacyApiApp(final RestClient client, final String esUrl, final String closedUrl, final String index) {
         this.client = client;
         this.index = index;
+        this.esUrl = esUrl;
         add("index", () -> status(client.performRequest("PUT", "/" + index + "/_doc/1", params("refresh", "true"),
             json("{\"title\":\"hello\"}"))));
         add("search", () -> status(client.performRequest("POST", "/" + index + "/_search", params(),
@@ -76,6 +79,18 @@ public final class LegacyApiApp extends Scenarios {
                 + " reads=" + entity.reads;
         });
         add("overloads", this::everyOverload);
+        add("retryOverNodes", () -> {
+            RestClient twoNodes = RestClient.builder(HttpHost.create(closedUrl), HttpHost.create(esUrl)).build();
+            try {
+                String first = status(twoNodes.performRequest("POST", "/" + index + "/_count", params(),
+                    json(COUNT)));
+                String second = status(twoNodes.performRequest("POST", "/" + index + "/_count", params(),
+                    json(COUNT)));
+                return first + " " + second;
+            } finally {
+                twoNodes.close();
+            }
+        });
         add("bodyGzipEntity", () -> roundTrip("gzip", Bodies.gzipped("{\"title\":\"gzipped\"}"),
             "{\"title\":\"gzipped\"}"));
         add("bodyWriteOnly", () -> roundTrip("writeonly", new Bodies.WriteOnlyEntity("{\"title\":\"write only\"}"),
@@ -92,7 +107,7 @@ public final class LegacyApiApp extends Scenarios {
         try {
             String[] names = new String[args.length - 3];
             System.arraycopy(args, 3, names, 0, names.length);
-            new LegacyApiApp(client, args[1], args[2]).runAll(names);
+            new LegacyApiApp(client, args[0], args[1], args[2]).runAll(names);
         } finally {
             client.close();
         }

@@ -5,6 +5,7 @@ import static dev.nimbleapm.it.apps.lowlevel.Common.COUNT;
 import static dev.nimbleapm.it.apps.lowlevel.Common.SEARCH;
 import static dev.nimbleapm.it.apps.lowlevel.Common.json;
 import static dev.nimbleapm.it.apps.lowlevel.Common.status;
+import static dev.nimbleapm.it.apps.support.Scenarios.listenerWork;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,45 @@ public final class RequestApiApp extends Scenarios {
                 new ByteArrayEntity(bytes, ContentType.APPLICATION_JSON))));
         });
         add("bodyCompressedClient", this::compressedClient);
+        add("retryOverNodes", () -> {
+            // the first node refuses connections; the client retries on the second, within the same request
+            try (RestClient twoNodes = RestClient.builder(HttpHost.create(closedUrl),
+                client.getNodes().get(0).getHost()).build()) {
+                String first = status(twoNodes.performRequest(request("POST", "/" + index + "/_count", json(COUNT))));
+                String second = status(twoNodes.performRequest(request("POST", "/" + index + "/_count",
+                    json(COUNT))));
+                return first + " " + second;
+            }
+        });
+        add("asyncCancel", () -> {
+            java.lang.reflect.Method async = RestClient.class.getMethod("performRequestAsync", Request.class,
+                ResponseListener.class);
+            if (async.getReturnType() == void.class) {
+                return "SKIP no Cancellable before 7.5";
+            }
+            // a server that accepts and never answers: the request is in flight when it is cancelled
+            try (RestClient silent = RestClient.builder(HttpHost.create(System.getProperty("it.silent.url")))
+                .build()) {
+                final CountDownLatch done = new CountDownLatch(1);
+                final AtomicReference<String> result = new AtomicReference<String>();
+                final String transactionId = ElasticApm.currentTransaction().getId();
+                Object cancellable = async.invoke(silent, request("GET", "/", null), new ResponseListener() {
+                    @Override
+                    public void onSuccess(Response response) {
+                        result.set("unexpected success");
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onFailure(Exception exception) {
+                        result.set(listenerWork(transactionId) + " " + describe(exception));
+                        done.countDown();
+                    }
+                });
+                async.getReturnType().getMethod("cancel").invoke(cancellable);
+                return done.await(60, TimeUnit.SECONDS) ? result.get() : "TIMEOUT";
+            }
+        });
     }
 
     public static void main(String[] args) throws Exception {
