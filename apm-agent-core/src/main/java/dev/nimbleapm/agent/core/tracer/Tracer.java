@@ -248,7 +248,13 @@ public final class Tracer {
         return poolViolations.get();
     }
 
+    /**
+     * The wall clock in microseconds, read once per trace (children add {@link System#nanoTime()} offsets). Java 9+
+     * clocks have microsecond resolution; on Java 8 this is milliseconds. The Instant does not escape, so the JIT
+     * removes its allocation.
+     */
     static long epochMicros() {
-        return System.currentTimeMillis() * 1000L;
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1000000L + now.getNano() / 1000;
     }
 }
