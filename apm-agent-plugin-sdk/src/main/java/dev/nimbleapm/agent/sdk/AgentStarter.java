@@ -72,6 +72,8 @@ public final class AgentStarter {
                 logger.info("The agent is disabled (enabled=false); nothing is instrumented or recorded");
                 return;
             }
+            // lets attachers (and operators) see that this JVM already runs the agent
+            System.setProperty("nimble.apm.agent.active", activationMethod);
             IntakeReporter intake = new IntakeReporter(config, AgentVersion.get(), activationMethod);
             intake.setHousekeeping(ConfigReloader.forSources(config, sources));
             intake.start();
@@ -88,7 +90,7 @@ public final class AgentStarter {
                 InstrumentationDiscovery.discover(ClassLoader.getSystemClassLoader(),
                     config.get(CoreOptions.PLUGINS_DIR)));
             long discovered = System.nanoTime();
-            install(instrumentation, found, locator);
+            install(instrumentation, found, locator, "javaagent-flag".equals(activationMethod));
             logger.debug("Start-up: core {} ms, instrumentation discovery {} ms, installation {} ms",
                 (coreReady - startNanos) / 1000000L, (discovered - coreReady) / 1000000L,
                 (System.nanoTime() - discovered) / 1000000L);
@@ -105,11 +107,15 @@ public final class AgentStarter {
     }
 
     /**
-     * When every instrumentation names the types it may touch, only a name filter is registered now and Byte Buddy
-     * is prepared on a background thread ({@link DeferredTransformer}); otherwise everything is installed now.
+     * When every instrumentation names the types it may touch, only a name filter is registered now and - at JVM
+     * start ({@code atStartUp}) - Byte Buddy is prepared on a background thread ({@link DeferredTransformer}), so the
+     * application's start-up does not wait for it. On a late attach the application is already running and loaded
+     * classes must be retransformed before the attacher returns, so that every later request is traced: then it is
+     * done right away.
      */
     private static void install(final Instrumentation instrumentation,
-                                final List<InstrumentationDiscovery.Found> found, final ClassFileLocator locator) {
+                                final List<InstrumentationDiscovery.Found> found, final ClassFileLocator locator,
+                                boolean atStartUp) {
         if (found.isEmpty()) {
             logger.info("No instrumentation enabled");
             return;
@@ -144,6 +150,10 @@ public final class AgentStarter {
                 }
             }
         }, "apm-agent-init");
+        if (!atStartUp) {
+            init.run();
+            return;
+        }
         init.setDaemon(true);
         init.start();
     }
