@@ -134,6 +134,30 @@ class AttachIT {
         assertThat(apm.transactions()).hasSize(5);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("javaHomes")
+    void withoutTheAttachModuleTheApplicationRunsOnAfterOneLine(Path javaHome) {
+        ElasticsearchNode es = EsNodes.node7();
+        RunningJvm app = ChildJvm.builder()
+            .name("self-attach-impossible")
+            .javaHome(javaHome)
+            // a runtime without jdk.attach, like a jlink-ed JRE
+            .jvmArg("--limit-modules", "java.base,java.logging,java.naming,java.management,java.instrument")
+            .classpath(appClasspath().toArray(new Path[0]))
+            .mainClass("dev.nimbleapm.it.apps.attach.SelfAttachingApp")
+            .args(es.httpUrl(), apm.url(), "it-no-attach")
+            .start();
+        assertThat(app.awaitExit(Duration.ofSeconds(120))).as(app.stderr()).isZero();
+        assertThat(app.stdout()).contains("attached", "iteration 8 ok").doesNotContain(" error ");
+        // one line says why; the app's second attach() call says, once, that it does nothing
+        assertThat(app.stderr().lines().filter(l -> !l.isBlank())).containsExactly(
+            "[nimble-apm] attach: the agent could not be attached, the application runs without it: "
+                + "IllegalStateException: No compatible attachment provider is available",
+            "[nimble-apm] attach: attach() was called before; it does nothing");
+        apm.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(10));
+        assertThat(apm.requests()).isEmpty();
+    }
+
     /** Every request after attachment has its transaction and exactly one complete span; none before. */
     private void assertTracedLikeWithJavaagent(int lastBeforeAttach, int last) {
         assertThat(apm.schemaViolations()).isEmpty();
