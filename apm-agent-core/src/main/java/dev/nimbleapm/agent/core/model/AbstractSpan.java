@@ -1,6 +1,6 @@
 package dev.nimbleapm.agent.core.model;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.nimbleapm.agent.core.pool.Recyclable;
 import dev.nimbleapm.agent.core.tracer.Tracer;
@@ -26,8 +26,11 @@ public abstract class AbstractSpan implements Recyclable {
     static final int STATE_STARTED = 1;
     static final int STATE_ENDED = 2;
 
+    private static final AtomicIntegerFieldUpdater<AbstractSpan> REFERENCES =
+        AtomicIntegerFieldUpdater.newUpdater(AbstractSpan.class, "references");
+
     protected final Tracer tracer;
-    private final AtomicInteger references = new AtomicInteger();
+    private volatile int references;
     private volatile int state = STATE_POOLED;
     private volatile boolean exposed;
 
@@ -44,7 +47,7 @@ public abstract class AbstractSpan implements Recyclable {
     protected long durationMicros;
 
     private String name;
-    private final StringBuilder nameBuilder = new StringBuilder();
+    private StringBuilder nameBuilder;
     private boolean nameInBuilder;
     private SpanNameFormatter nameFormatter;
     protected String type;
@@ -64,7 +67,7 @@ public abstract class AbstractSpan implements Recyclable {
         if (state != STATE_POOLED) {
             tracer.poolViolation(this, "started while " + stateName());
         }
-        references.set(1);
+        REFERENCES.set(this, 1);
         state = STATE_STARTED;
     }
 
@@ -118,14 +121,14 @@ public abstract class AbstractSpan implements Recyclable {
     // ---------------------------------------------------------------- references
 
     public void incrementReferences() {
-        int before = references.getAndIncrement();
+        int before = REFERENCES.getAndIncrement(this);
         if (before <= 0 || state == STATE_POOLED) {
             tracer.poolViolation(this, "referenced after release");
         }
     }
 
     public void decrementReferences() {
-        int after = references.decrementAndGet();
+        int after = REFERENCES.decrementAndGet(this);
         if (after == 0) {
             state = STATE_POOLED;
             releaseHeldReferences();
@@ -140,7 +143,7 @@ public abstract class AbstractSpan implements Recyclable {
     }
 
     public int referenceCount() {
-        return references.get();
+        return references;
     }
 
     /** Releases what this object itself references (e.g. a span's transaction) before it is recycled. */
@@ -200,7 +203,9 @@ public abstract class AbstractSpan implements Recyclable {
         timestampMicros = 0;
         durationMicros = 0;
         name = null;
-        nameBuilder.setLength(0);
+        if (nameBuilder != null) {
+            nameBuilder.setLength(0);
+        }
         nameInBuilder = false;
         nameFormatter = null;
         type = null;
@@ -266,6 +271,9 @@ public abstract class AbstractSpan implements Recyclable {
 
     /** A builder to write the name into, for names that are composed (cleared; reused across recycles). */
     public StringBuilder nameBuilder() {
+        if (nameBuilder == null) {
+            nameBuilder = new StringBuilder(64);
+        }
         nameBuilder.setLength(0);
         nameInBuilder = true;
         name = null;

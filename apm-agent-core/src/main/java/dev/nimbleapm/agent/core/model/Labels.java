@@ -9,8 +9,11 @@ public final class Labels {
 
     public static final int MAX_ENTRIES = 128;
 
-    private String[] keys = new String[0];
-    private Object[] values = new Object[0];
+    private static final String[] NO_KEYS = new String[0];
+    private static final Object[] NO_VALUES = new Object[0];
+
+    private String[] keys = NO_KEYS;
+    private Object[] values = NO_VALUES;
     private int size;
 
     public void put(String key, Object value) {

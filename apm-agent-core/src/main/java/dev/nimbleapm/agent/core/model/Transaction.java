@@ -1,6 +1,6 @@
 package dev.nimbleapm.agent.core.model;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.nimbleapm.agent.core.pool.ObjectPool;
 import dev.nimbleapm.agent.core.tracer.Tracer;
@@ -13,9 +13,14 @@ public final class Transaction extends AbstractSpan {
 
     public static final String DEFAULT_TYPE = "custom";
 
+    private static final AtomicIntegerFieldUpdater<Transaction> SPANS_STARTED =
+        AtomicIntegerFieldUpdater.newUpdater(Transaction.class, "spansStarted");
+    private static final AtomicIntegerFieldUpdater<Transaction> SPANS_DROPPED =
+        AtomicIntegerFieldUpdater.newUpdater(Transaction.class, "spansDropped");
+
     private final ObjectPool<Transaction> pool;
-    private final AtomicInteger spansStarted = new AtomicInteger();
-    private final AtomicInteger spansDropped = new AtomicInteger();
+    private volatile int spansStarted;
+    private volatile int spansDropped;
     private int maxSpans;
     private String result;
     private String frameworkName;
@@ -23,7 +28,7 @@ public final class Transaction extends AbstractSpan {
     private String userEmail;
     private String userName;
     private String userDomain;
-    private final Labels custom = new Labels();
+    private Labels custom;
 
     public Transaction(Tracer tracer, ObjectPool<Transaction> pool) {
         super(tracer);
@@ -68,24 +73,24 @@ public final class Transaction extends AbstractSpan {
 
     /** Counts a span against {@code transaction_max_spans}; false means the span must be dropped. */
     public boolean tryStartSpan() {
-        if (spansStarted.get() >= maxSpans) {
-            spansDropped.incrementAndGet();
+        if (spansStarted >= maxSpans) {
+            SPANS_DROPPED.incrementAndGet(this);
             return false;
         }
-        if (spansStarted.incrementAndGet() > maxSpans) {
-            spansStarted.decrementAndGet();
-            spansDropped.incrementAndGet();
+        if (SPANS_STARTED.incrementAndGet(this) > maxSpans) {
+            SPANS_STARTED.decrementAndGet(this);
+            SPANS_DROPPED.incrementAndGet(this);
             return false;
         }
         return true;
     }
 
     public int spansStarted() {
-        return spansStarted.get();
+        return spansStarted;
     }
 
     public int spansDropped() {
-        return spansDropped.get();
+        return spansDropped;
     }
 
     public String result() {
@@ -127,8 +132,16 @@ public final class Transaction extends AbstractSpan {
         return userDomain;
     }
 
+    /** Custom context (public API {@code addCustomContext}); created on first use. */
     public Labels custom() {
+        if (custom == null) {
+            custom = new Labels();
+        }
         return custom;
+    }
+
+    public boolean hasCustom() {
+        return custom != null && !custom.isEmpty();
     }
 
     @Override
@@ -155,8 +168,8 @@ public final class Transaction extends AbstractSpan {
     @Override
     public void resetState() {
         super.resetState();
-        spansStarted.set(0);
-        spansDropped.set(0);
+        spansStarted = 0;
+        spansDropped = 0;
         maxSpans = 0;
         result = null;
         frameworkName = null;
@@ -164,6 +177,8 @@ public final class Transaction extends AbstractSpan {
         userEmail = null;
         userName = null;
         userDomain = null;
-        custom.clear();
+        if (custom != null) {
+            custom.clear();
+        }
     }
 }

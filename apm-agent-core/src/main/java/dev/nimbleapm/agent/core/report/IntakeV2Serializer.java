@@ -200,14 +200,14 @@ public final class IntakeV2Serializer {
         jw.writeByte(JsonWriter.OBJECT_END);
         boolean hasUser = t.userId() != null || t.userEmail() != null || t.userName() != null
             || t.userDomain() != null;
-        if (t.isSampled() && (!t.labels().isEmpty() || hasUser || !t.custom().isEmpty()
+        if (t.isSampled() && (!t.labels().isEmpty() || hasUser || t.hasCustom()
             || t.frameworkName() != null)) {
             jw.writeAscii(",\"context\":{");
             boolean first = true;
             if (!t.labels().isEmpty()) {
                 first = writeLabels("tags", t.labels(), first);
             }
-            if (!t.custom().isEmpty()) {
+            if (t.hasCustom()) {
                 first = writeLabels("custom", t.custom(), first);
             }
             if (hasUser) {
