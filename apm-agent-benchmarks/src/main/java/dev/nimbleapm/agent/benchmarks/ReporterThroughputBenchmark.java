@@ -38,10 +38,11 @@ import dev.nimbleapm.agent.plugin.es.restclient.common.EsRequests;
  * reporter thread's (recording is several times cheaper than shipping).
  *
  * <p>Each flush ends the intake request, so every batch also pays for one HTTP request (metadata line, response).
+ * Two more warm-up iterations than the other benchmarks: two busy threads share the machine's cores with the JIT.
  */
 @State(Scope.Thread)
 @Fork(1)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class ReporterThroughputBenchmark {
 
