@@ -1,0 +1,184 @@
+package dev.nimbleapm.agent.benchmarks.overhead;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.nimbleapm.agent.testkit.ChildJvm;
+import dev.nimbleapm.agent.testkit.ElasticsearchNode;
+import dev.nimbleapm.agent.testkit.MockApmServer;
+import dev.nimbleapm.agent.testkit.RunningJvm;
+
+/**
+ * The end-to-end overhead benchmark: the same Elasticsearch workload ({@link SearchWorkload}) run without and with
+ * the agent, alternating, against a real local node, and a trivial {@code main} ({@link StartupProbe}) started
+ * without and with the agent. Prints a table of the medians and of agent minus no agent. Not a test: it judges
+ * nothing, it measures.
+ *
+ * <p>System properties: {@code benchmark.agent.jar}, {@code benchmark.app.classpath}, {@code elasticsearch.home}
+ * (or env ELASTICSEARCH_URL), and optionally {@code benchmark.rounds} (3), {@code benchmark.warmup} (5000),
+ * {@code benchmark.requests} (10000), {@code benchmark.starts} (10).
+ */
+public final class OverheadBenchmark {
+
+    private final Path agentJar = Paths.get(required("benchmark.agent.jar"));
+    private final Path[] appClasspath = classpath(required("benchmark.app.classpath"));
+    private final int rounds = Integer.getInteger("benchmark.rounds", 3);
+    private final int warmup = Integer.getInteger("benchmark.warmup", 5000);
+    private final int requests = Integer.getInteger("benchmark.requests", 10000);
+    private final int starts = Integer.getInteger("benchmark.starts", 10);
+
+    public static void main(String[] args) throws Exception {
+        new OverheadBenchmark().run();
+    }
+
+    private void run() throws Exception {
+        ElasticsearchNode es = ElasticsearchNode.externalUrl().isPresent()
+            ? ElasticsearchNode.connect(ElasticsearchNode.externalUrl().get())
+            : ElasticsearchNode.start(Paths.get(required("elasticsearch.home")));
+        try (MockApmServer apm = MockApmServer.start()) {
+            String index = "overhead-books";
+            Map<String, List<Map<String, Long>>> results = new LinkedHashMap<>();
+            results.put("without", new ArrayList<>());
+            results.put("with", new ArrayList<>());
+            for (int round = 1; round <= rounds; round++) {
+                for (boolean agent : new boolean[]{false, true}) {
+                    Map<String, Long> r = workload(es, apm, index, agent);
+                    results.get(agent ? "with" : "without").add(r);
+                    System.out.println("round " + round + (agent ? " with agent:    " : " without agent: ") + r);
+                    apm.clear();
+                }
+            }
+            Map<String, List<Long>> startup = new LinkedHashMap<>();
+            for (String mode : List.of("without-start", "with-start", "without-exit", "with-exit")) {
+                startup.put(mode, new ArrayList<>());
+            }
+            for (int i = 0; i < starts; i++) {
+                for (boolean agent : new boolean[]{false, true}) {
+                    long[] startExit = startAndExit(apm, agent);
+                    startup.get(agent ? "with-start" : "without-start").add(startExit[0]);
+                    startup.get(agent ? "with-exit" : "without-exit").add(startExit[1]);
+                }
+            }
+            print(results, startup, es);
+        } finally {
+            es.stop();
+        }
+    }
+
+    private Map<String, Long> workload(ElasticsearchNode es, MockApmServer apm, String index, boolean agent) {
+        ChildJvm jvm = ChildJvm.builder()
+            .name("overhead-" + (agent ? "agent" : "baseline"))
+            .jvmArg("-Xms256m", "-Xmx256m")
+            .classpath(appClasspath)
+            .mainClass(SearchWorkload.class.getName())
+            .args(es.httpUrl(), index, String.valueOf(warmup), String.valueOf(requests));
+        if (agent) {
+            jvm.javaAgent(agentJar, null)
+                .systemProperty("elastic.apm.server_url", apm.url())
+                .systemProperty("elastic.apm.service_name", "overhead-benchmark")
+                .systemProperty("elastic.apm.log_level", "warn");
+        }
+        RunningJvm run = jvm.start();
+        int exit = run.awaitExit(Duration.ofMinutes(10));
+        if (exit != 0) {
+            throw new IllegalStateException("workload failed (" + exit + "): " + run.stderr());
+        }
+        String line = run.stdout().lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no result: " + run.stdout()));
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (String pair : line.substring(7).split(" ")) {
+            String[] kv = pair.split("=");
+            values.put(kv[0], Long.parseLong(kv[1]));
+        }
+        return values;
+    }
+
+    /** Wall-clock milliseconds from process start to main, and from main's return to process exit. */
+    private long[] startAndExit(MockApmServer apm, boolean agent) {
+        ChildJvm jvm = ChildJvm.builder()
+            .name("startup-" + (agent ? "agent" : "baseline"))
+            .classpath(appClasspath)
+            .mainClass(StartupProbe.class.getName());
+        if (agent) {
+            jvm.javaAgent(agentJar, null)
+                .systemProperty("elastic.apm.server_url", apm.url())
+                .systemProperty("elastic.apm.log_level", "warn");
+        }
+        long spawned = System.currentTimeMillis();
+        RunningJvm run = jvm.start();
+        run.awaitExit(Duration.ofMinutes(1));
+        long exited = System.currentTimeMillis();
+        long mainStarts = value(run.stdout(), "MAIN_STARTS_AT_MS ");
+        long mainReturns = value(run.stdout(), "MAIN_RETURNS_AT_MS ");
+        return new long[]{mainStarts - spawned, exited - mainReturns};
+    }
+
+    private static long value(String stdout, String prefix) {
+        return stdout.lines().filter(l -> l.startsWith(prefix)).mapToLong(l -> Long.parseLong(l.substring(
+            prefix.length()).trim())).findFirst().orElseThrow(() -> new IllegalStateException(stdout));
+    }
+
+    private void print(Map<String, List<Map<String, Long>>> results, Map<String, List<Long>> startup,
+                       ElasticsearchNode es) {
+        System.out.println();
+        System.out.println(String.format(Locale.ROOT, "Overhead per request: %d rounds of %d requests after %d "
+                + "warm-up requests; Elasticsearch %s on this machine (%d cores), %s", rounds, requests, warmup,
+            es.version(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version")));
+        System.out.println();
+        System.out.println("| Measure (median of rounds) | Without agent | With agent | Agent adds | Target |");
+        System.out.println("|---|---|---|---|---|");
+        row(results, "meanNanos", "latency, mean (µs)", 1000.0, null);
+        row(results, "p50Nanos", "latency, p50 (µs)", 1000.0, null);
+        row(results, "p99Nanos", "latency, p99 (µs)", 1000.0, null);
+        row(results, "cpuNanosPerRequest", "CPU time of the process per request (µs)", 1000.0, "≤ 10 µs");
+        row(results, "threadBytesPerRequest", "allocated by the calling thread per request (bytes)", 1.0,
+            "≤ 256 B");
+        row(results, "allBytesPerRequest", "allocated by all threads per request (bytes)", 1.0, null);
+        startRow(startup, "start", "JVM start to main (ms)", "≤ 250 ms");
+        startRow(startup, "exit", "main returns to exit (ms)", "≤ 100 ms");
+    }
+
+    private static void row(Map<String, List<Map<String, Long>>> results, String key, String label, double unit,
+                            String target) {
+        double without = median(results.get("without").stream().mapToLong(r -> r.get(key)).toArray()) / unit;
+        double with = median(results.get("with").stream().mapToLong(r -> r.get(key)).toArray()) / unit;
+        System.out.println(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %+.1f | %s |", label, without, with,
+            with - without, target == null ? "" : target));
+    }
+
+    private static void startRow(Map<String, List<Long>> startup, String key, String label, String target) {
+        double without = median(startup.get("without-" + key).stream().mapToLong(Long::longValue).toArray());
+        double with = median(startup.get("with-" + key).stream().mapToLong(Long::longValue).toArray());
+        System.out.println(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %+.0f | %s |", label, without, with,
+            with - without, target));
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("system property " + property + " is required (run through Maven: see "
+                + "README, Performance)");
+        }
+        return value;
+    }
+
+    private static Path[] classpath(String value) {
+        return Arrays.stream(value.split(java.io.File.pathSeparator)).filter(s -> !s.isEmpty()).map(Paths::get)
+            .toArray(Path[]::new);
+    }
+}
