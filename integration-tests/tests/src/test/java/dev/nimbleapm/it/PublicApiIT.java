@@ -59,7 +59,7 @@ class PublicApiIT {
             .mainClass("dev.nimbleapm.it.apps.PublicApiApp")
             .start();
         assertThat(app.awaitExit(Duration.ofSeconds(60))).as(app.stderr()).isZero();
-        apm.awaitCondition(s -> s.transactions().size() >= 3 && s.spans().size() >= 3 && s.errors().size() >= 2,
+        apm.awaitCondition(s -> s.transactions().size() >= 4 && s.spans().size() >= 3 && s.errors().size() >= 2,
             Duration.ofSeconds(20));
         apm.awaitQuiet(Duration.ofMillis(300), Duration.ofSeconds(10));
 
@@ -78,7 +78,9 @@ class PublicApiIT {
 
         Map<String, JsonNode> tx = byName(apm.transactions());
         Map<String, JsonNode> spans = byName(apm.spans());
-        assertThat(tx).containsOnlyKeys("checkout", "unsampled job", "continued");
+        assertThat(tx).containsOnlyKeys("checkout", "next", "unsampled job", "continued");
+        assertThat(tx.get("next").at("/context/tags/late").isMissingNode()).as("stale wrapper ignored").isTrue();
+        assertThat(tx.get("checkout").at("/context/tags/late").isMissingNode()).isTrue();
         assertThat(spans).containsOnlyKeys("load cart", "SELECT cart", "validate cart");
 
         JsonNode checkout = tx.get("checkout");

@@ -12,7 +12,8 @@ import dev.nimbleapm.agent.core.tracer.Tracer;
  * <p>Ownership: an object comes out of its pool with one reference, held by whoever started it. Each activation
  * and each child holds one more. {@link #end()} hands the starter's reference to the reporter, which releases it
  * once serialized; the object goes back to its pool when the last reference is released. An object that escaped
- * to code whose lifetime is unknown (the public API) is never reused, only left to the garbage collector.
+ * to code whose lifetime is unknown (the public API) is referred to there together with its {@link #generation()},
+ * so that a reference kept past recycling can be recognised as stale and ignored.
  *
  * <p>Timing: one clock per trace - the wall clock is read once when the local root starts, every other timestamp
  * is that value plus a {@link System#nanoTime()} offset, so durations and child positions are exact and monotonic.
@@ -32,7 +33,7 @@ public abstract class AbstractSpan implements Recyclable {
     protected final Tracer tracer;
     private volatile int references;
     private volatile int state = STATE_POOLED;
-    private volatile boolean exposed;
+    private volatile int generation;
 
     protected long traceIdHigh;
     protected long traceIdLow;
@@ -68,6 +69,7 @@ public abstract class AbstractSpan implements Recyclable {
             tracer.poolViolation(this, "started while " + stateName());
         }
         REFERENCES.set(this, 1);
+        generation++;
         state = STATE_STARTED;
     }
 
@@ -132,11 +134,7 @@ public abstract class AbstractSpan implements Recyclable {
         if (after == 0) {
             state = STATE_POOLED;
             releaseHeldReferences();
-            if (exposed) {
-                abandon();
-            } else {
-                recycle();
-            }
+            recycle();
         } else if (after < 0) {
             tracer.poolViolation(this, "released more often than referenced");
         }
@@ -152,18 +150,12 @@ public abstract class AbstractSpan implements Recyclable {
 
     protected abstract void recycle();
 
-    protected abstract void abandon();
-
     /**
-     * Marks this object as reachable from code whose lifetime the agent cannot see (a wrapper of the public API):
-     * it will not be reused, so that late calls on the wrapper can never touch another trace's data.
+     * Incremented each time this object starts a new life out of its pool: a reference taken together with its
+     * generation recognises itself as stale once the object was recycled.
      */
-    public void markExposed() {
-        exposed = true;
-    }
-
-    public boolean isExposed() {
-        return exposed;
+    public int generation() {
+        return generation;
     }
 
     boolean isPooled() {
@@ -214,7 +206,6 @@ public abstract class AbstractSpan implements Recyclable {
         outcome = null;
         errorCaptured = false;
         labels.clear();
-        exposed = false;
     }
 
     public long traceIdHigh() {

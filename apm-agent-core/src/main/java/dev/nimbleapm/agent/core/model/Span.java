@@ -111,11 +111,6 @@ public final class Span extends AbstractSpan {
         pool.recycle(this);
     }
 
-    @Override
-    protected void abandon() {
-        resetState();
-        pool.abandon(this);
-    }
 
     @Override
     public void resetState() {

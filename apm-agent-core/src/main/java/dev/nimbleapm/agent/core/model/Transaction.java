@@ -159,11 +159,6 @@ public final class Transaction extends AbstractSpan {
         pool.recycle(this);
     }
 
-    @Override
-    protected void abandon() {
-        resetState();
-        pool.abandon(this);
-    }
 
     @Override
     public void resetState() {

@@ -68,16 +68,7 @@ public final class ObjectPool<T> {
         discarded.incrementAndGet();
     }
 
-    /**
-     * An object that will never come back (it escaped to code whose lifetime we cannot see, e.g. the public API)
-     * is accounted for here so that {@link #objectsInUse()} stays exact.
-     */
-    public void abandon(T object) {
-        returned.incrementAndGet();
-        discarded.incrementAndGet();
-    }
-
-    /** Objects handed out and not yet returned or abandoned. */
+    /** Objects handed out and not yet returned. */
     public long objectsInUse() {
         return taken.get() - returned.get();
     }

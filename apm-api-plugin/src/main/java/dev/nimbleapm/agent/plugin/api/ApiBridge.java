@@ -20,16 +20,9 @@ public final class ApiBridge {
     private ApiBridge() {
     }
 
-    private static AbstractSpan exposed(AbstractSpan span) {
-        if (span != null) {
-            span.markExposed();
-        }
-        return span;
-    }
-
     public static Object startTransaction() {
         Tracer tracer = Tracer.get();
-        return tracer == null ? null : exposed(tracer.startRootTransaction());
+        return tracer == null ? null : ApiHandle.wrap(tracer.startRootTransaction());
     }
 
     public static Object startTransactionWithRemoteParent(MethodHandle getFirstHeader, Object headerExtractor,
@@ -54,7 +47,7 @@ public final class ApiBridge {
             }
             tracestate = first((Iterable<?>) getAllHeaders.invoke(headersExtractor, TraceParent.TRACESTATE_HEADER));
         }
-        return exposed(tracer.startChildTransaction(traceparent, tracestate));
+        return ApiHandle.wrap(tracer.startChildTransaction(traceparent, tracestate));
     }
 
     private static String first(Iterable<?> values) {
@@ -71,24 +64,24 @@ public final class ApiBridge {
 
     public static Object currentTransaction() {
         Tracer tracer = Tracer.get();
-        return tracer == null ? null : exposed(tracer.currentTransaction());
+        return tracer == null ? null : ApiHandle.wrap(tracer.currentTransaction());
     }
 
     public static Object currentSpan() {
         Tracer tracer = Tracer.get();
-        return tracer == null ? null : exposed(tracer.getActive());
+        return tracer == null ? null : ApiHandle.wrap(tracer.getActive());
     }
 
     public static Object createSpan(Object parent, boolean exit) {
-        if (!(parent instanceof AbstractSpan)) {
+        AbstractSpan p = ApiHandle.live(parent);
+        if (p == null) {
             return null;
         }
-        AbstractSpan p = (AbstractSpan) parent;
         Span span = p.tracer().startSpan(p);
         if (span != null && exit) {
             span.asExit();
         }
-        return exposed(span);
+        return ApiHandle.wrap(span);
     }
 
     public static String captureException(Throwable t, Object parent) {
@@ -96,7 +89,7 @@ public final class ApiBridge {
         if (tracer == null || t == null) {
             return "";
         }
-        AbstractSpan p = parent instanceof AbstractSpan ? (AbstractSpan) parent : tracer.getActive();
+        AbstractSpan p = parent != null ? ApiHandle.current(parent) : tracer.getActive();
         dev.nimbleapm.agent.core.model.ErrorCapture error = tracer.captureException(t, p);
         if (error == null) {
             return "";
@@ -107,36 +100,36 @@ public final class ApiBridge {
     }
 
     public static void setOutcome(Object span, Object outcome) {
-        if (span instanceof AbstractSpan && outcome instanceof Enum) {
+        AbstractSpan target = ApiHandle.live(span);
+        if (target != null && outcome instanceof Enum) {
             String name = ((Enum<?>) outcome).name();
-            ((AbstractSpan) span).setOutcome(name.equals("SUCCESS") ? Outcome.SUCCESS
+            target.setOutcome(name.equals("SUCCESS") ? Outcome.SUCCESS
                 : name.equals("FAILURE") ? Outcome.FAILURE : Outcome.UNKNOWN);
         }
     }
 
     public static void setLabel(Object span, String key, Object value) {
-        if (span instanceof AbstractSpan && key != null && value != null) {
-            ((AbstractSpan) span).labels().put(key, value);
+        AbstractSpan target = ApiHandle.live(span);
+        if (target != null && key != null && value != null) {
+            target.labels().put(key, value);
         }
     }
 
     public static String id(Object span) {
-        return span instanceof AbstractSpan ? IdHex.toHex(((AbstractSpan) span).id()) : "";
+        AbstractSpan s = ApiHandle.current(span);
+        return s == null ? "" : IdHex.toHex(s.id());
     }
 
     public static String traceId(Object span) {
-        if (!(span instanceof AbstractSpan)) {
-            return "";
-        }
-        AbstractSpan s = (AbstractSpan) span;
-        return IdHex.toHex(s.traceIdHigh(), s.traceIdLow());
+        AbstractSpan s = ApiHandle.current(span);
+        return s == null ? "" : IdHex.toHex(s.traceIdHigh(), s.traceIdLow());
     }
 
     public static void injectTraceHeaders(Object span, MethodHandle addHeader, Object injector) throws Throwable {
-        if (!(span instanceof AbstractSpan) || injector == null) {
+        AbstractSpan s = ApiHandle.current(span);
+        if (s == null || injector == null) {
             return;
         }
-        AbstractSpan s = (AbstractSpan) span;
         addHeader.invoke(injector, TraceParent.HEADER,
             TraceParent.format(s.traceIdHigh(), s.traceIdLow(), s.id(), s.isSampled()));
         double rate = s.sampleRate();
@@ -146,9 +139,7 @@ public final class ApiBridge {
     }
 
     public static String ensureParentId(Object transaction) {
-        if (!(transaction instanceof Transaction)) {
-            return "";
-        }
-        return IdHex.toHex(((Transaction) transaction).ensureParentId());
+        Transaction t = ApiHandle.liveTransaction(transaction);
+        return t == null ? "" : IdHex.toHex(t.ensureParentId());
     }
 }

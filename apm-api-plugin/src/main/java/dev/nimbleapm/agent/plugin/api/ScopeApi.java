@@ -21,8 +21,9 @@ public final class ScopeApi {
         public static final class Hook {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object span) {
-                if (span instanceof AbstractSpan) {
-                    ((AbstractSpan) span).deactivate();
+                AbstractSpan target = ApiHandle.current(span);
+                if (target != null) {
+                    target.deactivate();
                 }
             }
         }

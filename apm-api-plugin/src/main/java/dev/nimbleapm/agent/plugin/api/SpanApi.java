@@ -59,8 +59,9 @@ public final class SpanApi {
         public static final class Hook {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object span, @Advice.Argument(0) String name) {
-                if (span instanceof AbstractSpan) {
-                    ((AbstractSpan) span).setName(name);
+                AbstractSpan target = ApiHandle.live(span);
+                if (target != null) {
+                    target.setName(name);
                 }
             }
         }
@@ -75,8 +76,9 @@ public final class SpanApi {
         public static final class Hook {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object span, @Advice.Argument(0) String type) {
-                if (span instanceof AbstractSpan) {
-                    ((AbstractSpan) span).setType(type);
+                AbstractSpan target = ApiHandle.live(span);
+                if (target != null) {
+                    target.setType(type);
                 }
             }
         }
@@ -92,8 +94,9 @@ public final class SpanApi {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.Argument(0) Object span, @Advice.Argument(1) String type,
                                        @Advice.Argument(2) String subtype, @Advice.Argument(3) String action) {
-                if (span instanceof AbstractSpan) {
-                    ((AbstractSpan) span).setTypes(type, subtype, action);
+                AbstractSpan target = ApiHandle.live(span);
+                if (target != null) {
+                    target.setTypes(type, subtype, action);
                 }
             }
         }
@@ -124,8 +127,9 @@ public final class SpanApi {
         public static final class Hook {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object span, @Advice.Argument(0) long epochMicros) {
-                if (span instanceof AbstractSpan) {
-                    ((AbstractSpan) span).setStartTimestamp(epochMicros);
+                AbstractSpan target = ApiHandle.live(span);
+                if (target != null) {
+                    target.setStartTimestamp(epochMicros);
                 }
             }
         }
@@ -155,8 +159,9 @@ public final class SpanApi {
         public static final class Hook {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object span) {
-                if (span instanceof AbstractSpan) {
-                    ((AbstractSpan) span).end();
+                AbstractSpan target = ApiHandle.live(span);
+                if (target != null) {
+                    target.end();
                 }
             }
         }
@@ -171,8 +176,9 @@ public final class SpanApi {
         public static final class Hook {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object span, @Advice.Argument(0) long epochMicros) {
-                if (span instanceof AbstractSpan) {
-                    ((AbstractSpan) span).end(epochMicros);
+                AbstractSpan target = ApiHandle.live(span);
+                if (target != null) {
+                    target.end(epochMicros);
                 }
             }
         }
@@ -233,7 +239,8 @@ public final class SpanApi {
             @Advice.OnMethodExit(suppress = Throwable.class)
             public static void onExit(@Advice.FieldValue("span") Object span,
                                       @Advice.Return(readOnly = false) boolean sampled) {
-                sampled = span instanceof AbstractSpan && ((AbstractSpan) span).isSampled();
+                AbstractSpan target = ApiHandle.current(span);
+                sampled = target != null && target.isSampled();
             }
         }
     }
@@ -247,8 +254,9 @@ public final class SpanApi {
         public static final class Hook {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object span) {
-                if (span instanceof AbstractSpan) {
-                    ((AbstractSpan) span).activate();
+                AbstractSpan target = ApiHandle.live(span);
+                if (target != null) {
+                    target.activate();
                 }
             }
         }
@@ -280,8 +288,9 @@ public final class SpanApi {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object span, @Advice.Argument(0) String address,
                                        @Advice.Argument(1) int port) {
-                if (span instanceof Span) {
-                    ((Span) span).destination().withAddress(address, port);
+                Span target = ApiHandle.liveSpan(span);
+                if (target != null) {
+                    target.destination().withAddress(address, port);
                 }
             }
         }
@@ -297,8 +306,9 @@ public final class SpanApi {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object span, @Advice.Argument(0) String type,
                                        @Advice.Argument(1) String name) {
-                if (span instanceof Span) {
-                    ((Span) span).destination().withTarget(type, name);
+                Span target = ApiHandle.liveSpan(span);
+                if (target != null) {
+                    target.destination().withTarget(type, name);
                 }
             }
         }

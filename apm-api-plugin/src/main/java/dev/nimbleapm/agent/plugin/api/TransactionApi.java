@@ -24,8 +24,9 @@ public final class TransactionApi {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object transaction,
                                        @Advice.Argument(0) String result) {
-                if (transaction instanceof Transaction) {
-                    ((Transaction) transaction).setResult(result);
+                Transaction target = ApiHandle.liveTransaction(transaction);
+                if (target != null) {
+                    target.setResult(result);
                 }
             }
         }
@@ -40,8 +41,9 @@ public final class TransactionApi {
         public static final class Hook {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object transaction, @Advice.Argument(0) String name) {
-                if (transaction instanceof Transaction) {
-                    ((Transaction) transaction).setFrameworkName(name);
+                Transaction target = ApiHandle.liveTransaction(transaction);
+                if (target != null) {
+                    target.setFrameworkName(name);
                 }
             }
         }
@@ -57,8 +59,9 @@ public final class TransactionApi {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object transaction, @Advice.Argument(0) String id,
                                        @Advice.Argument(1) String email, @Advice.Argument(2) String username) {
-                if (transaction instanceof Transaction) {
-                    ((Transaction) transaction).setUser(id, email, username, null);
+                Transaction target = ApiHandle.liveTransaction(transaction);
+                if (target != null) {
+                    target.setUser(id, email, username, null);
                 }
             }
         }
@@ -75,8 +78,9 @@ public final class TransactionApi {
             public static void onEnter(@Advice.FieldValue("span") Object transaction, @Advice.Argument(0) String id,
                                        @Advice.Argument(1) String email, @Advice.Argument(2) String username,
                                        @Advice.Argument(3) String domain) {
-                if (transaction instanceof Transaction) {
-                    ((Transaction) transaction).setUser(id, email, username, domain);
+                Transaction target = ApiHandle.liveTransaction(transaction);
+                if (target != null) {
+                    target.setUser(id, email, username, domain);
                 }
             }
         }
@@ -92,8 +96,9 @@ public final class TransactionApi {
             @Advice.OnMethodEnter(suppress = Throwable.class)
             public static void onEnter(@Advice.FieldValue("span") Object transaction, @Advice.Argument(0) String key,
                                        @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object value) {
-                if (transaction instanceof Transaction && key != null && value != null) {
-                    ((Transaction) transaction).custom().put(key, value);
+                Transaction target = ApiHandle.liveTransaction(transaction);
+                if (target != null && key != null && value != null) {
+                    target.custom().put(key, value);
                 }
             }
         }

@@ -51,6 +51,13 @@ public final class PublicApiApp {
         } finally {
             tx.end();
         }
+        // a wrapper kept after end() must never act on what its transaction became: these calls are ignored
+        tx.setName("renamed after end");
+        tx.setLabel("late", 1);
+        Transaction next = ElasticApm.startTransaction();
+        next.setName("next");
+        tx.setLabel("late", 2);
+        next.end();
         System.out.println("sampled-trace " + tx.getTraceId() + " " + tx.getId());
         System.out.println("outgoing-traceparent " + outgoing.get("traceparent"));
 
