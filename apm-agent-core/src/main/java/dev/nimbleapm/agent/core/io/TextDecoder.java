@@ -39,6 +39,7 @@ public final class TextDecoder extends OutputStream implements Recyclable {
 
     private static final Charset UTF_8 = Charset.forName("UTF-8");
     private static final int BUFFER_SIZE = 8192;
+    private static final int INSPECTED_CHARS = 1024;
 
     private final ObjectPool<TextDecoder> pool;
     private final ByteBuffer pending = ByteBuffer.allocate(BUFFER_SIZE);
@@ -177,15 +178,25 @@ public final class TextDecoder extends OutputStream implements Recyclable {
         }
     }
 
+    /**
+     * Counts replacement and control characters among the first {@link #INSPECTED_CHARS} decoded: binary content
+     * shows itself at once, and text need not be scanned to its end.
+     */
     private void count(int from) {
         int to = dest.position();
-        for (int i = from; i < to; i++) {
-            char c = dest.get(i);
-            if (c == '\uFFFD' || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
-                suspiciousChars++;
+        int end = Math.min(to, INSPECTED_CHARS);
+        if (from < end) {
+            boolean heap = dest.hasArray();
+            char[] chars = heap ? dest.array() : null;
+            int offset = heap ? dest.arrayOffset() : 0;
+            for (int i = from; i < end; i++) {
+                char c = heap ? chars[offset + i] : dest.get(i);
+                if (c == '\uFFFD' || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+                    suspiciousChars++;
+                }
             }
+            charsOut += end - from;
         }
-        charsOut += to - from;
     }
 
     /**

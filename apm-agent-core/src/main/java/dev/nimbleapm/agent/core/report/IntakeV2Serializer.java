@@ -38,6 +38,9 @@ public final class IntakeV2Serializer {
     private final byte[] hex = new byte[34];
     private final StringBuilder scratch = new StringBuilder(256);
     private final Truncated truncated = new Truncated();
+    private final ArrayText arrayText = new ArrayText();
+    private double cachedRate = Double.NaN;
+    private byte[] cachedRateBytes;
     private byte[] metadataLine;
 
     public IntakeV2Serializer(int longFieldMaxLength) {
@@ -521,12 +524,21 @@ public final class IntakeV2Serializer {
         writeMillis(s.durationMicros());
     }
 
+    /** The rate is the same on almost every event: its digits are formatted once and reused. */
     private void writeSampleRate(AbstractSpan s) {
         double rate = s.sampleRate();
-        if (!Double.isNaN(rate)) {
+        if (Double.isNaN(rate)) {
+            return;
+        }
+        if (rate != cachedRate || cachedRateBytes == null) {
+            int before = jw.size();
             jw.writeAscii(",\"sample_rate\":");
             NumberConverter.serialize(rate, jw);
+            cachedRateBytes = java.util.Arrays.copyOfRange(jw.getByteBuffer(), before, jw.size());
+            cachedRate = rate;
+            return;
         }
+        jw.writeAscii(cachedRateBytes);
     }
 
     private void writeName(AbstractSpan s, String fallback) {
@@ -647,6 +659,10 @@ public final class IntakeV2Serializer {
     }
 
     private void writeString(CharSequence value, int maxLength) {
+        if (value instanceof java.nio.CharBuffer && ((java.nio.CharBuffer) value).hasArray()) {
+            // captured text: read its array directly, CharBuffer.charAt checks bounds on every character
+            value = arrayText.of((java.nio.CharBuffer) value);
+        }
         if (value == null) {
             jw.writeNull();
         } else if (value.length() <= maxLength) {
@@ -657,6 +673,40 @@ public final class IntakeV2Serializer {
             }
         } else {
             jw.writeString(truncated.of(value, maxLength));
+        }
+    }
+
+    /** A reusable view of a heap CharBuffer's readable characters. */
+    private static final class ArrayText implements CharSequence {
+        private char[] array;
+        private int offset;
+        private int length;
+
+        ArrayText of(java.nio.CharBuffer buffer) {
+            this.array = buffer.array();
+            this.offset = buffer.arrayOffset() + buffer.position();
+            this.length = buffer.remaining();
+            return this;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return array[offset + index];
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new String(array, offset + start, end - start);
+        }
+
+        @Override
+        public String toString() {
+            return new String(array, offset, length);
         }
     }
 

@@ -23,6 +23,7 @@ import dev.nimbleapm.agent.core.report.Reporter;
 public final class Tracer {
 
     private static final AgentLogger logger = AgentLogger.getLogger(Tracer.class);
+    private static final int SMALL_TEXT = 1024;
     private static volatile Tracer installed;
 
     private final AgentConfig config;
@@ -31,6 +32,7 @@ public final class Tracer {
     private final ObjectPool<Span> spanPool;
     private final ObjectPool<ErrorCapture> errorPool;
     private final CharBufferPool statementBufferPool;
+    private final CharBufferPool smallStatementBufferPool;
     private final ThreadLocal<ActivationStack> activationStacks = new ThreadLocal<ActivationStack>() {
         @Override
         protected ActivationStack initialValue() {
@@ -62,7 +64,10 @@ public final class Tracer {
                 return new ErrorCapture(pool);
             }
         });
-        this.statementBufferPool = new CharBufferPool(config.get(CoreOptions.LONG_FIELD_MAX_LENGTH), 64);
+        // most captured bodies are short: small buffers for those (pooled as many as spans), a few long ones
+        int longField = config.get(CoreOptions.LONG_FIELD_MAX_LENGTH);
+        this.statementBufferPool = new CharBufferPool(longField, 64);
+        this.smallStatementBufferPool = new CharBufferPool(Math.min(SMALL_TEXT, longField), maxPooled);
     }
 
     /** The tracer the agent installed, or {@code null} when no agent runs (or it is disabled). */
@@ -221,8 +226,23 @@ public final class Tracer {
 
     // ------------------------------------------------------------------ pools
 
+    /** Buffers of {@code long_field_max_length} characters, for text of unknown or large size. */
     public CharBufferPool statementBufferPool() {
         return statementBufferPool;
+    }
+
+    /**
+     * The pool for text of at most {@code maxChars} characters when that is known ({@code maxChars < 0}: unknown):
+     * short bodies take small buffers, so that many of them can wait in the reporter's queue without each holding
+     * {@code long_field_max_length} characters.
+     */
+    public CharBufferPool statementBufferPool(long maxChars) {
+        return maxChars >= 0 && maxChars <= smallStatementBufferPool.bufferCapacity() ? smallStatementBufferPool
+            : statementBufferPool;
+    }
+
+    public CharBufferPool smallStatementBufferPool() {
+        return smallStatementBufferPool;
     }
 
     public ObjectPool<Transaction> transactionPool() {

@@ -48,6 +48,8 @@ public abstract class TracerTest {
         assertThat(tracer.spanPool().objectsInUse()).as("spans not returned").isZero();
         assertThat(tracer.errorPool().objectsInUse()).as("errors not returned").isZero();
         assertThat(tracer.statementBufferPool().objectsInUse()).as("statement buffers not returned").isZero();
+        assertThat(tracer.smallStatementBufferPool().objectsInUse()).as("small statement buffers not returned")
+            .isZero();
         assertThat(tracer.poolViolations()).as("pooled objects used outside their lifetime").isZero();
     }
 }

@@ -14,6 +14,8 @@ import java.util.List;
 public final class EsEndpoints {
 
     private static final List<Route> ROUTES = new ArrayList<Route>();
+    /** Routes by their number of path segments: a path is only compared with routes of its own length. */
+    private static final Route[][] BY_SEGMENTS;
 
     static {
         route("/", "HEAD", "ping", "*", "info");
@@ -133,6 +135,20 @@ public final class EsEndpoints {
             "indices.get");
         route("/{index}/{name}/{id}", "GET", "get", "HEAD", "exists", "DELETE", "delete", "*", "index");
         route("/{index}/{name}", "POST", "index", "*", "indices.get");
+        int max = 0;
+        for (Route route : ROUTES) {
+            max = Math.max(max, route.segments.length);
+        }
+        BY_SEGMENTS = new Route[max + 1][];
+        for (int n = 0; n <= max; n++) {
+            List<Route> same = new ArrayList<Route>();
+            for (Route route : ROUTES) {
+                if (route.segments.length == n) {
+                    same.add(route);
+                }
+            }
+            BY_SEGMENTS[n] = same.toArray(new Route[0]);
+        }
     }
 
     private EsEndpoints() {
@@ -202,8 +218,11 @@ public final class EsEndpoints {
         if (end < 0) {
             end = path.length();
         }
-        for (int r = 0; r < ROUTES.size(); r++) {
-            Route route = ROUTES.get(r);
+        int segments = countSegments(path, end);
+        if (segments >= BY_SEGMENTS.length) {
+            return false;
+        }
+        for (Route route : BY_SEGMENTS[segments]) {
             if (route.matches(path, end, match)) {
                 String id = route.endpointFor(method);
                 if (id == null) {
@@ -220,6 +239,19 @@ public final class EsEndpoints {
             }
         }
         return false;
+    }
+
+    private static int countSegments(String path, int end) {
+        int count = 0;
+        boolean inSegment = false;
+        for (int i = 0; i < end; i++) {
+            boolean slash = path.charAt(i) == '/';
+            if (!slash && !inSegment) {
+                count++;
+            }
+            inSegment = !slash;
+        }
+        return count;
     }
 
     private static String catId(String path, int end) {

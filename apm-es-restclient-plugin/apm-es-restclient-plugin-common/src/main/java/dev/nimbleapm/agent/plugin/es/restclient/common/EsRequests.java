@@ -249,7 +249,8 @@ public final class EsRequests {
             String encoding = access.contentEncoding(entity);
             boolean gzip = encoding != null && ContentTypes.containsIgnoreCase(encoding, "gzip");
             Charset charset = ContentTypes.charset(contentType);
-            buffer = span.db().statementBuffer(tracer.statementBufferPool());
+            // decoded text has at most as many chars as the body has bytes (unless it is gzipped)
+            buffer = span.db().statementBuffer(tracer.statementBufferPool(gzip ? -1 : access.contentLength(entity)));
             int status;
             if (InMemoryEntities.writesFromMemory(entity.getClass())) {
                 status = copyThroughWriteTo(access, entity, buffer, charset, gzip);

@@ -23,6 +23,7 @@ final class HttpEntityAccess {
     };
 
     private final MethodHandle isRepeatable;
+    private final MethodHandle getContentLength;
     private final MethodHandle getContentType;
     private final MethodHandle getContentEncoding;
     private final MethodHandle headerValue;
@@ -35,6 +36,8 @@ final class HttpEntityAccess {
             Class<?> header = entity.getMethod("getContentType").getReturnType();
             isRepeatable = lookup.findVirtual(entity, "isRepeatable", MethodType.methodType(boolean.class))
                 .asType(MethodType.methodType(boolean.class, Object.class));
+            getContentLength = lookup.findVirtual(entity, "getContentLength", MethodType.methodType(long.class))
+                .asType(MethodType.methodType(long.class, Object.class));
             getContentType = lookup.findVirtual(entity, "getContentType", MethodType.methodType(header))
                 .asType(MethodType.methodType(Object.class, Object.class));
             getContentEncoding = lookup.findVirtual(entity, "getContentEncoding", MethodType.methodType(header))
@@ -56,6 +59,11 @@ final class HttpEntityAccess {
 
     boolean isRepeatable(Object entity) throws Throwable {
         return (boolean) isRepeatable.invokeExact(entity);
+    }
+
+    /** Bytes of content, or a negative number when unknown. */
+    long contentLength(Object entity) throws Throwable {
+        return (long) getContentLength.invokeExact(entity);
     }
 
     String contentType(Object entity) throws Throwable {

@@ -63,6 +63,7 @@ class EsBodyCaptureTest {
         tx.end();
         assertThat(tracer.spanPool().objectsInUse()).isZero();
         assertThat(tracer.statementBufferPool().objectsInUse()).isZero();
+        assertThat(tracer.smallStatementBufferPool().objectsInUse()).isZero();
         assertThat(IOUtils.decodersInUse()).isZero();
         Tracer.install(null);
     }
