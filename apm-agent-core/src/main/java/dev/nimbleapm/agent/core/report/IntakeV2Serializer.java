@@ -38,7 +38,6 @@ public final class IntakeV2Serializer {
     private final byte[] hex = new byte[34];
     private final StringBuilder scratch = new StringBuilder(256);
     private final Truncated truncated = new Truncated();
-    private final ArrayText arrayText = new ArrayText();
     private double cachedRate = Double.NaN;
     private byte[] cachedRateBytes;
     private byte[] metadataLine;
@@ -660,8 +659,15 @@ public final class IntakeV2Serializer {
 
     private void writeString(CharSequence value, int maxLength) {
         if (value instanceof java.nio.CharBuffer && ((java.nio.CharBuffer) value).hasArray()) {
-            // captured text: read its array directly, CharBuffer.charAt checks bounds on every character
-            value = arrayText.of((java.nio.CharBuffer) value);
+            // captured text (request bodies): escaped straight from its array, the largest field of a span
+            java.nio.CharBuffer buffer = (java.nio.CharBuffer) value;
+            int length = Math.min(buffer.remaining(), maxLength);
+            if (length > 0 && length < buffer.remaining()
+                && Character.isHighSurrogate(buffer.get(buffer.position() + length - 1))) {
+                length--;
+            }
+            writeQuoted(buffer.array(), buffer.arrayOffset() + buffer.position(), length);
+            return;
         }
         if (value == null) {
             jw.writeNull();
@@ -676,38 +682,81 @@ public final class IntakeV2Serializer {
         }
     }
 
-    /** A reusable view of a heap CharBuffer's readable characters. */
-    private static final class ArrayText implements CharSequence {
-        private char[] array;
-        private int offset;
-        private int length;
+    private byte[] escaped = new byte[4096];
 
-        ArrayText of(java.nio.CharBuffer buffer) {
-            this.array = buffer.array();
-            this.offset = buffer.arrayOffset() + buffer.position();
-            this.length = buffer.remaining();
-            return this;
+    /** JSON string of {@code chars[offset, offset + length)}: escaped and UTF-8 encoded into a reused array. */
+    private void writeQuoted(char[] chars, int offset, int length) {
+        int max = length * 6 + 2;
+        if (escaped.length < max) {
+            escaped = new byte[Math.max(max, escaped.length * 2)];
         }
+        byte[] out = escaped;
+        int n = 0;
+        out[n++] = '"';
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            char c = chars[i];
+            if (c < 0x80) {
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    out[n++] = (byte) c;
+                } else {
+                    n = escape(out, n, c);
+                }
+            } else if (c < 0x800) {
+                out[n++] = (byte) (0xC0 | (c >> 6));
+                out[n++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+                int cp = Character.toCodePoint(c, chars[++i]);
+                out[n++] = (byte) (0xF0 | (cp >> 18));
+                out[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                out[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                out[n++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                out[n++] = '?';
+            } else {
+                out[n++] = (byte) (0xE0 | (c >> 12));
+                out[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                out[n++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+        out[n++] = '"';
+        jw.writeAscii(out, n);
+    }
 
-        @Override
-        public int length() {
-            return length;
-        }
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.Charset.forName("US-ASCII"));
 
-        @Override
-        public char charAt(int index) {
-            return array[offset + index];
+    private static int escape(byte[] out, int n, char c) {
+        out[n++] = '\\';
+        switch (c) {
+            case '"':
+                out[n++] = '"';
+                break;
+            case '\\':
+                out[n++] = '\\';
+                break;
+            case '\n':
+                out[n++] = 'n';
+                break;
+            case '\r':
+                out[n++] = 'r';
+                break;
+            case '\t':
+                out[n++] = 't';
+                break;
+            case '\b':
+                out[n++] = 'b';
+                break;
+            case '\f':
+                out[n++] = 'f';
+                break;
+            default:
+                out[n++] = 'u';
+                out[n++] = '0';
+                out[n++] = '0';
+                out[n++] = HEX[c >> 4];
+                out[n++] = HEX[c & 0xF];
         }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return new String(array, offset + start, end - start);
-        }
-
-        @Override
-        public String toString() {
-            return new String(array, offset, length);
-        }
+        return n;
     }
 
     /** A reusable view of a prefix of a char sequence, so truncation allocates nothing. */
