@@ -251,6 +251,10 @@ public final class MockApmServer implements AutoCloseable {
             connections.forEach(MockApmServer::resetQuietly);
             // a socket closed while a thread is in accept() is only released when that thread has left it
             joinQuietly(acceptor);
+            // and a connection closed while its thread reads may still deliver what arrives until the thread
+            // notices: nothing sent after this call returns may be recorded
+            signalFaultChange();
+            threads.forEach(MockApmServer::joinQuietly);
         } else if (!refuse && serverSocket == null) {
             serverSocket = bind(port, certificate == null ? null : certificate.serverContext());
             startAccepting();

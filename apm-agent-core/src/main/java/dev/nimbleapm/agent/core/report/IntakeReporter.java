@@ -346,6 +346,12 @@ public final class IntakeReporter implements Reporter, Runnable {
             serializer.commit();
             stats.serialized.incrementAndGet();
             unsentEvents++;
+            Throwable nameFailure = serializer.takeFormatterFailure();
+            if (nameFailure != null) {
+                stats.serializationErrors.incrementAndGet();
+                logger.warnOnce("span-name:" + nameFailure.getClass().getName(), "A span name formatter failed; "
+                    + "the span is sent with the name 'unnamed': {}", nameFailure);
+            }
         } catch (Throwable t) {
             serializer.discard();
             stats.serializationErrors.incrementAndGet();
@@ -418,6 +424,7 @@ public final class IntakeReporter implements Reporter, Runnable {
         if (status >= 200 && status < 300) {
             stats.sent.addAndGet(c.events());
             backoff.onSuccess();
+            stats.consecutiveFailures.set(0);
             if (lastProblem != null) {
                 logger.info("Sending events to the APM Server at {} works again", safeUrl());
                 lastProblem = null;
@@ -461,6 +468,8 @@ public final class IntakeReporter implements Reporter, Runnable {
         stats.lost.addAndGet(events);
         stats.failedRequests.incrementAndGet();
         long delayMillis = backoff.onFailure();
+        stats.consecutiveFailures.set(backoff.consecutiveFailures());
+        stats.lastRetryDelayMillis.set(delayMillis);
         retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
         String kind = problem.length() > 60 ? problem.substring(0, 60) : problem;
         String where = safeUrl();
