@@ -27,8 +27,9 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  */
 class ConcurrencyIT {
 
-    private static final int THREADS = 16;
-    private static final int REQUESTS = 2000;
+    /** {@code -Dit.load.threads=... -Dit.load.requests=...} turn this test into a longer load run. */
+    private static final int THREADS = Integer.getInteger("it.load.threads", 16);
+    private static final int REQUESTS = Integer.getInteger("it.load.requests", 2000);
 
     private MockApmServer apm;
 
@@ -49,7 +50,7 @@ class ConcurrencyIT {
         RunningJvm run = ReliabilityApps.withClient("concurrency", LOAD_APP, apm)
             .args(es.httpUrl(), index, String.valueOf(THREADS), String.valueOf(REQUESTS), "1", "-")
             .start();
-        assertThat(run.awaitExit(Duration.ofSeconds(240))).as(run.describe()).isZero();
+        assertThat(run.awaitExit(Duration.ofSeconds(240L + REQUESTS / 10))).as(run.describe()).isZero();
         Map<String, String> phase = ReliabilityApps.line(run.stdout(), "PHASE 1 ");
         assertThat(phase.get("ok")).as(run.stdout()).isEqualTo(String.valueOf(REQUESTS));
 

@@ -116,9 +116,7 @@ class IntakeReporterFaultsTest {
         for (int i = 0; i < 20; i++) {
             r.record("slow-a " + i, 1);
         }
-        long start = System.nanoTime();
         assertThat(r.reporter.flush(15_000)).isTrue();
-        long flushMillis = (System.nanoTime() - start) / 1_000_000;
         for (int i = 0; i < 20; i++) {
             r.record("slow-b " + i, 1);
         }
@@ -128,7 +126,6 @@ class IntakeReporterFaultsTest {
         assertThat(r.stats().failedRequests()).isZero();
         assertThat(r.stats().sent()).isEqualTo(80);
         assertThat(r.log()).doesNotContain("[nimble-apm] WARN");
-        assertThat(flushMillis).as("the flush waited for the slow answer").isGreaterThanOrEqualTo(1400);
     }
 
     @Test
