@@ -239,7 +239,8 @@ public final class MockApmServer implements AutoCloseable {
 
     /**
      * {@code true}: closes the listening socket, so new connections are refused, and resets every open connection
-     * (an agent's kept-alive connections must not hide the outage). {@code false}: listens again on the same port.
+     * (an agent's kept-alive connections must not hide the outage) and waits (briefly) until their handlers have
+     * ended, so that nothing sent after this call returns is recorded. {@code false}: listens again on the same port.
      */
     public synchronized void refuseConnections(boolean refuse) {
         if (closed) {
@@ -254,7 +255,10 @@ public final class MockApmServer implements AutoCloseable {
             // and a connection closed while its thread reads may still deliver what arrives until the thread
             // notices: nothing sent after this call returns may be recorded
             signalFaultChange();
-            threads.forEach(MockApmServer::joinQuietly);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_DEADLINE_MILLIS);
+            for (Thread thread : threads) {
+                joinQuietly(thread, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } else if (!refuse && serverSocket == null) {
             serverSocket = bind(port, certificate == null ? null : certificate.serverContext());
             startAccepting();
@@ -393,15 +397,16 @@ public final class MockApmServer implements AutoCloseable {
         }
     }
 
-    /** Waits {@code delay}, or less if the server closes. */
-    void delayResponse(Duration delay) {
+    /** Waits {@code delay}, or less if the server or the connection closes. */
+    void delayResponse(Duration delay, Socket socket) {
         if (delay.isZero()) {
             return;
         }
         long deadline = System.nanoTime() + delay.toNanos();
         faultLock.lock();
         try {
-            for (long left = delay.toNanos(); left > 0 && !closed; left = deadline - System.nanoTime()) {
+            for (long left = delay.toNanos(); left > 0 && !closed && !socket.isClosed();
+                 left = deadline - System.nanoTime()) {
                 faultChanged.awaitNanos(left);
             }
         } catch (InterruptedException e) {
@@ -475,8 +480,12 @@ public final class MockApmServer implements AutoCloseable {
     }
 
     private static void joinQuietly(Thread thread) {
+        joinQuietly(thread, JOIN_DEADLINE_MILLIS);
+    }
+
+    private static void joinQuietly(Thread thread, long millis) {
         try {
-            thread.join(JOIN_DEADLINE_MILLIS);
+            thread.join(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

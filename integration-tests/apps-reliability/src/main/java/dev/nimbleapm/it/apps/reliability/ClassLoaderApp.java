@@ -28,7 +28,7 @@ import co.elastic.apm.api.Transaction;
  */
 public final class ClassLoaderApp {
 
-    private static final long GC_DEADLINE_MILLIS = 60_000;
+    private static final long GC_DEADLINE_MILLIS = 30_000;
 
     public static void main(String[] args) throws Exception {
         if ("collect".equals(args[0])) {
