@@ -224,7 +224,7 @@ public final class IntakeReporter implements Reporter, Runnable {
                 logger.warnOnce("reporter-loop:" + t.getClass().getName(), "Unexpected error in the reporter "
                     + "(events of the current request are lost): {}", t);
                 serializer.clearBatch();
-                failRequest("unexpected error " + t, null);
+                failRequest("unexpected:" + t.getClass().getName(), "unexpected error " + t, null);
             }
         }
         dropAll();
@@ -328,7 +328,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             ioStarted();
             connection.flush();
         } catch (IOException e) {
-            failRequest(describe(e), e);
+            failRequest(kindOf(e), describe(e), e);
         } finally {
             ioEnded();
         }
@@ -377,7 +377,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             }
             unsentEvents = 0;
         } catch (IOException e) {
-            failRequest(describe(e), e);
+            failRequest(kindOf(e), describe(e), e);
         } finally {
             ioEnded();
         }
@@ -397,7 +397,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             return true;
         } catch (IOException e) {
             connection = null;
-            failRequest(describe(e), e);
+            failRequest(kindOf(e), describe(e), e);
             return false;
         } finally {
             ioEnded();
@@ -414,7 +414,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             status = c.finish(errorBody);
         } catch (IOException e) {
             connection = c;
-            failRequest(describe(e), e);
+            failRequest(kindOf(e), describe(e), e);
             return;
         } finally {
             ioEnded();
@@ -432,7 +432,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             everConnected = true;
         } else {
             connection = c;
-            failRequest(statusProblem(status, errorBody.toString()), null);
+            failRequest("status:" + status, statusProblem(status, errorBody.toString()), null);
         }
     }
 
@@ -454,8 +454,12 @@ public final class IntakeReporter implements Reporter, Runnable {
         return sb.toString();
     }
 
-    /** Ends the current request as failed: counts its events lost, backs off, and moves to the next server URL. */
-    private void failRequest(String problem, Throwable cause) {
+    /**
+     * Ends the current request as failed: counts its events lost, backs off, and moves to the next server URL. The
+     * problem is logged at WARN when its {@code kind} differs from the previous failure's, else at DEBUG: one line per
+     * kind of problem, however many requests and events it costs.
+     */
+    private void failRequest(String kind, String problem, Throwable cause) {
         IntakeConnection c = connection;
         connection = null;
         current = null;
@@ -471,7 +475,6 @@ public final class IntakeReporter implements Reporter, Runnable {
         stats.consecutiveFailures.set(backoff.consecutiveFailures());
         stats.lastRetryDelayMillis.set(delayMillis);
         retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
-        String kind = problem.length() > 60 ? problem.substring(0, 60) : problem;
         String where = safeUrl();
         if (serverUrls.size() > 1) {
             urlIndex++;
@@ -490,6 +493,24 @@ public final class IntakeReporter implements Reporter, Runnable {
 
     private String safeUrl() {
         return ValueParsers.withoutUserInfo(serverUrls.get(urlIndex % serverUrls.size()));
+    }
+
+    /**
+     * The kind of an I/O failure, for logging once per kind: the same broken connection shows as a reset, an
+     * unexpected end of stream or a failed write depending on timing, and must not be reported once for each.
+     */
+    static String kindOf(IOException e) {
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "tls:" + e.getClass().getName();
+        }
+        if (e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException
+            || e instanceof java.net.NoRouteToHostException) {
+            return "connect:" + e.getClass().getName();
+        }
+        if (e instanceof java.net.SocketTimeoutException) {
+            return "timeout";
+        }
+        return "connection-lost";
     }
 
     private static String describe(IOException e) {

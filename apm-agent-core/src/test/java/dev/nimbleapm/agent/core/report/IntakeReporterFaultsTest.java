@@ -77,6 +77,20 @@ class IntakeReporterFaultsTest {
         assertThat(apm.schemaViolations()).isEmpty();
     }
 
+    @Test
+    void aBrokenConnectionIsOneKindOfProblemWhateverTheTimingMadeOfIt() {
+        String kind = IntakeReporter.kindOf(new java.net.SocketException("Connection reset"));
+        assertThat(IntakeReporter.kindOf(new java.net.SocketException("Unexpected end of file from server")))
+            .isEqualTo(kind);
+        assertThat(IntakeReporter.kindOf(new java.io.IOException("Error writing request body to server")))
+            .isEqualTo(kind);
+        assertThat(IntakeReporter.kindOf(new java.net.SocketException("Broken pipe"))).isEqualTo(kind);
+        assertThat(IntakeReporter.kindOf(new java.net.ConnectException("Connection refused"))).isNotEqualTo(kind);
+        assertThat(IntakeReporter.kindOf(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")))
+            .isNotEqualTo(kind);
+        assertThat(IntakeReporter.kindOf(new java.net.SocketTimeoutException("Read timed out"))).isNotEqualTo(kind);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "400|{\"accepted\":0,\"errors\":[{\"message\":\"decode error: data read error: invalid input for "
