@@ -203,6 +203,7 @@ public final class IntakeReporter implements Reporter, Runnable {
 
     @Override
     public void run() {
+        retryAtNanos = System.nanoTime();
         try {
             serializer = new IntakeV2Serializer(config.get(CoreOptions.LONG_FIELD_MAX_LENGTH));
             metadata = AgentMetadata.gather(config, agentVersion, activationMethod);
@@ -243,17 +244,17 @@ public final class IntakeReporter implements Reporter, Runnable {
             }
         }
         long flushTarget = flushRequests.get();
-        boolean inBackoff = System.nanoTime() < retryAtNanos;
+        boolean inBackoff = inBackoff();
         boolean wrote = !inBackoff && drain();
         boolean wantFlush = flushTarget > flushesDoneUnsafe();
         if (connection != null && (closing || wantFlush || connection.ageNanos() >= apiRequestTimeNanos
             || connection.compressedBytes() >= apiRequestSize)) {
             endRequest();
         }
-        if (wantFlush && (queue.isEmpty() || System.nanoTime() < retryAtNanos)) {
-            completeFlushes(queue.isEmpty() && System.nanoTime() >= retryAtNanos && lastProblem == null);
+        if (wantFlush && (queue.isEmpty() || inBackoff())) {
+            completeFlushes(queue.isEmpty() && !inBackoff() && lastProblem == null);
         }
-        if (closing && (queue.isEmpty() || System.nanoTime() < retryAtNanos)) {
+        if (closing && (queue.isEmpty() || inBackoff())) {
             return true;
         }
         if (!wrote) {
@@ -282,24 +283,33 @@ public final class IntakeReporter implements Reporter, Runnable {
         if (connection != null) {
             wait = Math.min(wait, Math.max(0, apiRequestTimeNanos - connection.ageNanos()));
         }
-        if (now < retryAtNanos) {
+        if (now - retryAtNanos < 0) {
             wait = retryAtNanos - now;
         }
         if (wait <= 0 || closing || flushRequests.get() > flushesDoneUnsafe()) {
             return;
         }
         parked = true;
-        if (queue.size() < wakeThreshold || now < retryAtNanos) {
+        if (queue.size() < wakeThreshold || now - retryAtNanos < 0) {
             LockSupport.parkNanos(this, wait);
         }
         parked = false;
     }
 
-    /** Serializes and writes everything queued (at most one batch); true when something was taken. */
+    /** Whether a failure's backoff is still running: no attempt to reach the server before it ends. */
+    private boolean inBackoff() {
+        return System.nanoTime() - retryAtNanos < 0;
+    }
+
+    /**
+     * Serializes and writes everything queued (at most one batch); true when something was taken. Stops taking
+     * events as soon as a failure starts a backoff: what is still queued waits for the next attempt, instead of
+     * each further chunk of the batch trying - and failing - again at once.
+     */
     private boolean drain() {
         Object event;
         int n = 0;
-        while (n < MAX_BATCH && (event = queue.poll()) != null) {
+        while (n < MAX_BATCH && !inBackoff() && (event = queue.poll()) != null) {
             n++;
             serialize(event);
             if (serializer.batchSize() >= WRITE_CHUNK_BYTES) {
@@ -363,7 +373,7 @@ public final class IntakeReporter implements Reporter, Runnable {
     }
 
     private void writeBuffered() {
-        if (connection == null && !openRequest()) {
+        if (connection == null && (inBackoff() || !openRequest())) {
             stats.lost.addAndGet(unsentEvents);
             unsentEvents = 0;
             serializer.clearBatch();

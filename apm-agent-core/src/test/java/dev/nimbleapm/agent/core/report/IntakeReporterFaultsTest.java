@@ -209,6 +209,31 @@ class IntakeReporterFaultsTest {
     }
 
     @Test
+    void aLargeBacklogDuringAnOutageCostsOneAttemptNotOnePerChunkAndWaitsForTheNext() {
+        apm.refuseConnections(true);
+        ReporterHarness r = harness.create(apm.url(), Map.of("max_queue_size", "4096"));
+        for (int i = 0; i < 1000; i++) {
+            r.record("backlog " + i, 1);
+        }
+        assertThat(r.stats().accepted()).isEqualTo(2000);
+        r.reporter.start();
+        assertThat(r.reporter.flush(10_000)).isFalse();
+        // one attempt, and at once (backoff 0 s) a second one; then the backoff of 1 s holds, however many 16 kB
+        // chunks the backlog still has
+        assertThat(r.stats().failedRequests()).isEqualTo(2);
+        assertThat(r.stats().consecutiveFailures()).isEqualTo(2);
+        assertThat(r.stats().lastRetryDelayMillis()).isBetween(900L, 1100L);
+        assertThat(r.stats().lost()).as("what still waits in the queue is not lost").isLessThan(1000);
+
+        apm.refuseConnections(false);
+        apm.awaitCondition(s -> !s.transactions().isEmpty(), WAIT);
+        assertThat(r.reporter.flush(10_000)).isTrue();
+        assertThat(apm.transactions().size() + r.stats().lost() / 2).isEqualTo(1000);
+        assertThat(r.stats().failedRequests()).isEqualTo(2);
+        assertThat(apm.schemaViolations()).isEmpty();
+    }
+
+    @Test
     void requestsAndConnectionsComeAndGoWithoutLeaking() {
         ReporterHarness r = reporter(Map.of("api_request_time", "100ms"));
         int maxConnections = 0;

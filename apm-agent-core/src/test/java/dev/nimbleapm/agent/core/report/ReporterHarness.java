@@ -44,6 +44,13 @@ final class ReporterHarness implements AutoCloseable {
     }
 
     ReporterHarness start(String serverUrl, Map<String, String> extra) {
+        create(serverUrl, extra);
+        reporter.start();
+        return this;
+    }
+
+    /** The reporter and tracer, the reporter not started yet: what is recorded waits in its queue. */
+    ReporterHarness create(String serverUrl, Map<String, String> extra) {
         Map<String, String> options = new HashMap<>();
         options.put("server_url", serverUrl);
         options.put("service_name", "reporter-faults");
@@ -52,7 +59,6 @@ final class ReporterHarness implements AutoCloseable {
             Collections.<ConfigSource>singletonList(new MapConfigSource("test", options)));
         reporter = new IntakeReporter(config, "1.2.3", "javaagent-flag");
         tracer = new Tracer(config, reporter);
-        reporter.start();
         return this;
     }
 
