@@ -159,7 +159,7 @@ final class MockApmConnection implements Runnable {
         int status = faults.status();
         server.record(new IntakeRequest(head.headers(), lines.events(), sent.count(), decoded.count(), start,
                 Instant.now(), status));
-        server.delayResponse(faults.delay());
+        server.delayResponse(faults.delay(), socket);
         respond(out, status, faults.body(), head.keepAlive());
         return true;
     }

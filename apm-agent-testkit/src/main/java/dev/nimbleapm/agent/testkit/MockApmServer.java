@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * An Elastic APM Server stand-in for tests: receives intake v2 events, checks each against the APM Server's JSON
@@ -54,6 +57,7 @@ public final class MockApmServer implements AutoCloseable {
     private static final long JOIN_DEADLINE_MILLIS = 5_000;
 
     private final int port;
+    private final SelfSignedCertificate certificate; // null: plain HTTP
     private final ObjectMapper mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private final ReceivedEvents store = new ReceivedEvents();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -68,23 +72,55 @@ public final class MockApmServer implements AutoCloseable {
     private ServerSocket serverSocket; // guarded by this; null while refusing connections
     private Thread acceptor; // guarded by this
 
-    private MockApmServer(ServerSocket serverSocket) {
+    private MockApmServer(ServerSocket serverSocket, SelfSignedCertificate certificate) {
         this.serverSocket = serverSocket;
         this.port = serverSocket.getLocalPort();
+        this.certificate = certificate;
     }
 
     /** Starts a server on a free port of 127.0.0.1. */
     public static MockApmServer start() {
-        MockApmServer server = new MockApmServer(bind(0));
+        MockApmServer server = new MockApmServer(bind(0, null), null);
         synchronized (server) {
             server.startAccepting();
         }
         return server;
     }
 
-    /** {@code http://127.0.0.1:<port>}, the value for the agent's server URL. */
+    /**
+     * Starts an HTTPS server on a free port of 127.0.0.1, with a self-signed certificate for {@code 127.0.0.1} and
+     * {@code localhost} that no trust store knows (generated once per JVM; see {@link #certificatePem()}).
+     */
+    public static MockApmServer startHttps() {
+        SelfSignedCertificate certificate = SelfSignedCertificate.get();
+        MockApmServer server = new MockApmServer(bind(0, certificate.serverContext()), certificate);
+        synchronized (server) {
+            server.startAccepting();
+        }
+        return server;
+    }
+
+    /** {@code http://127.0.0.1:<port>} (or {@code https://...}), the value for the agent's server URL. */
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (certificate != null ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
+    /**
+     * The PEM file of this HTTPS server's (self-signed) certificate, e.g. for the agent's
+     * {@code server_ca_cert_file}.
+     *
+     * @throws IllegalStateException for a plain HTTP server
+     */
+    public Path certificatePem() {
+        if (certificate == null) {
+            throw new IllegalStateException("not an HTTPS server: start it with startHttps()");
+        }
+        return certificate.pem();
+    }
+
+    /** Client connections open right now (accepted and not yet ended). */
+    public int openConnections() {
+        return connections.size();
     }
 
     public int port() {
@@ -203,7 +239,8 @@ public final class MockApmServer implements AutoCloseable {
 
     /**
      * {@code true}: closes the listening socket, so new connections are refused, and resets every open connection
-     * (an agent's kept-alive connections must not hide the outage). {@code false}: listens again on the same port.
+     * (an agent's kept-alive connections must not hide the outage) and waits (briefly) until their handlers have
+     * ended, so that nothing sent after this call returns is recorded. {@code false}: listens again on the same port.
      */
     public synchronized void refuseConnections(boolean refuse) {
         if (closed) {
@@ -215,8 +252,15 @@ public final class MockApmServer implements AutoCloseable {
             connections.forEach(MockApmServer::resetQuietly);
             // a socket closed while a thread is in accept() is only released when that thread has left it
             joinQuietly(acceptor);
+            // and a connection closed while its thread reads may still deliver what arrives until the thread
+            // notices: nothing sent after this call returns may be recorded
+            signalFaultChange();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_DEADLINE_MILLIS);
+            for (Thread thread : threads) {
+                joinQuietly(thread, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } else if (!refuse && serverSocket == null) {
-            serverSocket = bind(port);
+            serverSocket = bind(port, certificate == null ? null : certificate.serverContext());
             startAccepting();
         }
         signalFaultChange();
@@ -353,15 +397,16 @@ public final class MockApmServer implements AutoCloseable {
         }
     }
 
-    /** Waits {@code delay}, or less if the server closes. */
-    void delayResponse(Duration delay) {
+    /** Waits {@code delay}, or less if the server or the connection closes. */
+    void delayResponse(Duration delay, Socket socket) {
         if (delay.isZero()) {
             return;
         }
         long deadline = System.nanoTime() + delay.toNanos();
         faultLock.lock();
         try {
-            for (long left = delay.toNanos(); left > 0 && !closed; left = deadline - System.nanoTime()) {
+            for (long left = delay.toNanos(); left > 0 && !closed && !socket.isClosed();
+                 left = deadline - System.nanoTime()) {
                 faultChanged.awaitNanos(left);
             }
         } catch (InterruptedException e) {
@@ -422,9 +467,10 @@ public final class MockApmServer implements AutoCloseable {
         }
     }
 
-    private static ServerSocket bind(int port) {
+    private static ServerSocket bind(int port, SSLContext tls) {
         try {
-            ServerSocket socket = new ServerSocket();
+            ServerSocket socket = tls == null ? new ServerSocket()
+                    : tls.getServerSocketFactory().createServerSocket();
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 128);
             return socket;
@@ -434,8 +480,12 @@ public final class MockApmServer implements AutoCloseable {
     }
 
     private static void joinQuietly(Thread thread) {
+        joinQuietly(thread, JOIN_DEADLINE_MILLIS);
+    }
+
+    private static void joinQuietly(Thread thread, long millis) {
         try {
-            thread.join(JOIN_DEADLINE_MILLIS);
+            thread.join(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

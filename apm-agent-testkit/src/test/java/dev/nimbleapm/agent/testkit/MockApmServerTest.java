@@ -423,6 +423,26 @@ class MockApmServerTest {
     }
 
     @Test
+    void nothingSentOnAnOpenIntakeRequestAfterRefuseConnectionsIsRecorded() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            try (RawHttpClient client = new RawHttpClient(server.port())) {
+                RawHttpClient.ChunkedDeflateBody body = client.startChunkedDeflateIntake();
+                body.sendAndFlush(ndjson(METADATA, TRANSACTION));
+                server.awaitTransactions(1, TIMEOUT);
+                server.refuseConnections(true);
+                try {
+                    body.sendAndFlush(ndjson(SPAN));
+                } catch (IOException expected) {
+                    // the reset may already have reached this side
+                }
+                server.refuseConnections(false);
+                assertThat(server.spans()).as("round " + i).isEmpty();
+                server.clear();
+            }
+        }
+    }
+
+    @Test
     void resetReopensARefusingServer() throws Exception {
         server.refuseConnections(true);
         server.respondWith(500, "");

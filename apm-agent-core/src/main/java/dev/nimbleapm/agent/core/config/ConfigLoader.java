@@ -105,19 +105,23 @@ public final class ConfigLoader {
                 return value;
             } catch (RuntimeException e) {
                 logger.warn("Invalid value '{}' for configuration option '{}' ({}): {}; using the default '{}'",
-                    printable(option, raw), option.key(), source.describe(option.key()), e.getMessage(),
-                    option.formatDefault());
+                    printable(option, raw), option.key(), source.describe(option.key()),
+                    printable(option, String.valueOf(e.getMessage())), option.formatDefault());
                 return option.defaultValue();
             }
         }
         return option.defaultValue();
     }
 
-    /** Secrets never reach the log, not even when they are malformed. */
+    /**
+     * Secrets never reach the log, not even when they are malformed: tokens are hidden, and so are credentials in
+     * URLs ({@code http://user:password@host}).
+     */
     private static String printable(ConfigOption<?> option, String raw) {
         if (option == CoreOptions.SECRET_TOKEN || option == CoreOptions.API_KEY) {
             return "<redacted>";
         }
-        return raw.length() > 200 ? raw.substring(0, 200) + "..." : raw;
+        String safe = option.parser() == ValueParsers.URL_LIST ? ValueParsers.redactUserInfo(raw) : raw;
+        return safe.length() > 200 ? safe.substring(0, 200) + "..." : safe;
     }
 }

@@ -321,6 +321,16 @@ public final class ValueParsers {
     }
 
     /** A URL as it may appear in logs and events: without credentials. */
+    /**
+     * Hides the user information of every URL in free text ({@code scheme://user:password@host} becomes
+     * {@code scheme://<redacted>@host}), for values that may not even parse as URLs.
+     */
+    public static String redactUserInfo(String text) {
+        return text == null ? null : USER_INFO.matcher(text).replaceAll("://<redacted>@");
+    }
+
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("://[^/?#@\\s,']*@");
+
     public static String withoutUserInfo(URL url) {
         if (url.getUserInfo() == null) {
             return url.toString();

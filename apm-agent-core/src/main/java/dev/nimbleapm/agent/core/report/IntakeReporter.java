@@ -203,6 +203,7 @@ public final class IntakeReporter implements Reporter, Runnable {
 
     @Override
     public void run() {
+        retryAtNanos = System.nanoTime();
         try {
             serializer = new IntakeV2Serializer(config.get(CoreOptions.LONG_FIELD_MAX_LENGTH));
             metadata = AgentMetadata.gather(config, agentVersion, activationMethod);
@@ -224,7 +225,7 @@ public final class IntakeReporter implements Reporter, Runnable {
                 logger.warnOnce("reporter-loop:" + t.getClass().getName(), "Unexpected error in the reporter "
                     + "(events of the current request are lost): {}", t);
                 serializer.clearBatch();
-                failRequest("unexpected error " + t, null);
+                failRequest("unexpected:" + t.getClass().getName(), "unexpected error " + t, null);
             }
         }
         dropAll();
@@ -243,17 +244,17 @@ public final class IntakeReporter implements Reporter, Runnable {
             }
         }
         long flushTarget = flushRequests.get();
-        boolean inBackoff = System.nanoTime() < retryAtNanos;
+        boolean inBackoff = inBackoff();
         boolean wrote = !inBackoff && drain();
         boolean wantFlush = flushTarget > flushesDoneUnsafe();
         if (connection != null && (closing || wantFlush || connection.ageNanos() >= apiRequestTimeNanos
             || connection.compressedBytes() >= apiRequestSize)) {
             endRequest();
         }
-        if (wantFlush && (queue.isEmpty() || System.nanoTime() < retryAtNanos)) {
-            completeFlushes(queue.isEmpty() && System.nanoTime() >= retryAtNanos && lastProblem == null);
+        if (wantFlush && (queue.isEmpty() || inBackoff())) {
+            completeFlushes(queue.isEmpty() && !inBackoff() && lastProblem == null);
         }
-        if (closing && (queue.isEmpty() || System.nanoTime() < retryAtNanos)) {
+        if (closing && (queue.isEmpty() || inBackoff())) {
             return true;
         }
         if (!wrote) {
@@ -282,24 +283,33 @@ public final class IntakeReporter implements Reporter, Runnable {
         if (connection != null) {
             wait = Math.min(wait, Math.max(0, apiRequestTimeNanos - connection.ageNanos()));
         }
-        if (now < retryAtNanos) {
+        if (now - retryAtNanos < 0) {
             wait = retryAtNanos - now;
         }
         if (wait <= 0 || closing || flushRequests.get() > flushesDoneUnsafe()) {
             return;
         }
         parked = true;
-        if (queue.size() < wakeThreshold || now < retryAtNanos) {
+        if (queue.size() < wakeThreshold || now - retryAtNanos < 0) {
             LockSupport.parkNanos(this, wait);
         }
         parked = false;
     }
 
-    /** Serializes and writes everything queued (at most one batch); true when something was taken. */
+    /** Whether a failure's backoff is still running: no attempt to reach the server before it ends. */
+    private boolean inBackoff() {
+        return System.nanoTime() - retryAtNanos < 0;
+    }
+
+    /**
+     * Serializes and writes everything queued (at most one batch); true when something was taken. Stops taking
+     * events as soon as a failure starts a backoff: what is still queued waits for the next attempt, instead of
+     * each further chunk of the batch trying - and failing - again at once.
+     */
     private boolean drain() {
         Object event;
         int n = 0;
-        while (n < MAX_BATCH && (event = queue.poll()) != null) {
+        while (n < MAX_BATCH && !inBackoff() && (event = queue.poll()) != null) {
             n++;
             serialize(event);
             if (serializer.batchSize() >= WRITE_CHUNK_BYTES) {
@@ -328,7 +338,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             ioStarted();
             connection.flush();
         } catch (IOException e) {
-            failRequest(describe(e), e);
+            failRequest(kindOf(e), describe(e), e);
         } finally {
             ioEnded();
         }
@@ -346,6 +356,12 @@ public final class IntakeReporter implements Reporter, Runnable {
             serializer.commit();
             stats.serialized.incrementAndGet();
             unsentEvents++;
+            Throwable nameFailure = serializer.takeFormatterFailure();
+            if (nameFailure != null) {
+                stats.serializationErrors.incrementAndGet();
+                logger.warnOnce("span-name:" + nameFailure.getClass().getName(), "A span name formatter failed; "
+                    + "the span is sent with the name 'unnamed': {}", nameFailure);
+            }
         } catch (Throwable t) {
             serializer.discard();
             stats.serializationErrors.incrementAndGet();
@@ -357,7 +373,7 @@ public final class IntakeReporter implements Reporter, Runnable {
     }
 
     private void writeBuffered() {
-        if (connection == null && !openRequest()) {
+        if (connection == null && (inBackoff() || !openRequest())) {
             stats.lost.addAndGet(unsentEvents);
             unsentEvents = 0;
             serializer.clearBatch();
@@ -371,7 +387,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             }
             unsentEvents = 0;
         } catch (IOException e) {
-            failRequest(describe(e), e);
+            failRequest(kindOf(e), describe(e), e);
         } finally {
             ioEnded();
         }
@@ -391,7 +407,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             return true;
         } catch (IOException e) {
             connection = null;
-            failRequest(describe(e), e);
+            failRequest(kindOf(e), describe(e), e);
             return false;
         } finally {
             ioEnded();
@@ -408,7 +424,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             status = c.finish(errorBody);
         } catch (IOException e) {
             connection = c;
-            failRequest(describe(e), e);
+            failRequest(kindOf(e), describe(e), e);
             return;
         } finally {
             ioEnded();
@@ -418,6 +434,7 @@ public final class IntakeReporter implements Reporter, Runnable {
         if (status >= 200 && status < 300) {
             stats.sent.addAndGet(c.events());
             backoff.onSuccess();
+            stats.consecutiveFailures.set(0);
             if (lastProblem != null) {
                 logger.info("Sending events to the APM Server at {} works again", safeUrl());
                 lastProblem = null;
@@ -425,7 +442,7 @@ public final class IntakeReporter implements Reporter, Runnable {
             everConnected = true;
         } else {
             connection = c;
-            failRequest(statusProblem(status, errorBody.toString()), null);
+            failRequest("status:" + status, statusProblem(status, errorBody.toString()), null);
         }
     }
 
@@ -447,8 +464,12 @@ public final class IntakeReporter implements Reporter, Runnable {
         return sb.toString();
     }
 
-    /** Ends the current request as failed: counts its events lost, backs off, and moves to the next server URL. */
-    private void failRequest(String problem, Throwable cause) {
+    /**
+     * Ends the current request as failed: counts its events lost, backs off, and moves to the next server URL. The
+     * problem is logged at WARN when its {@code kind} differs from the previous failure's, else at DEBUG: one line per
+     * kind of problem, however many requests and events it costs.
+     */
+    private void failRequest(String kind, String problem, Throwable cause) {
         IntakeConnection c = connection;
         connection = null;
         current = null;
@@ -461,8 +482,9 @@ public final class IntakeReporter implements Reporter, Runnable {
         stats.lost.addAndGet(events);
         stats.failedRequests.incrementAndGet();
         long delayMillis = backoff.onFailure();
+        stats.consecutiveFailures.set(backoff.consecutiveFailures());
+        stats.lastRetryDelayMillis.set(delayMillis);
         retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
-        String kind = problem.length() > 60 ? problem.substring(0, 60) : problem;
         String where = safeUrl();
         if (serverUrls.size() > 1) {
             urlIndex++;
@@ -481,6 +503,24 @@ public final class IntakeReporter implements Reporter, Runnable {
 
     private String safeUrl() {
         return ValueParsers.withoutUserInfo(serverUrls.get(urlIndex % serverUrls.size()));
+    }
+
+    /**
+     * The kind of an I/O failure, for logging once per kind: the same broken connection shows as a reset, an
+     * unexpected end of stream or a failed write depending on timing, and must not be reported once for each.
+     */
+    static String kindOf(IOException e) {
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "tls:" + e.getClass().getName();
+        }
+        if (e instanceof java.net.ConnectException || e instanceof java.net.UnknownHostException
+            || e instanceof java.net.NoRouteToHostException) {
+            return "connect:" + e.getClass().getName();
+        }
+        if (e instanceof java.net.SocketTimeoutException) {
+            return "timeout";
+        }
+        return "connection-lost";
     }
 
     private static String describe(IOException e) {

@@ -41,6 +41,7 @@ public final class IntakeV2Serializer {
     private double cachedRate = Double.NaN;
     private byte[] cachedRateBytes;
     private byte[] metadataLine;
+    private Throwable formatterFailure;
 
     public IntakeV2Serializer(int longFieldMaxLength) {
         this.jw = newJsonWriter(16 * 1024);
@@ -91,6 +92,17 @@ public final class IntakeV2Serializer {
     /** Forgets a partially serialized event. */
     public void discard() {
         jw.reset();
+        formatterFailure = null;
+    }
+
+    /**
+     * What a {@link SpanNameFormatter} threw while the last event was serialized (the span then carries a fallback
+     * name), or null; cleared by this call.
+     */
+    public Throwable takeFormatterFailure() {
+        Throwable failure = formatterFailure;
+        formatterFailure = null;
+        return failure;
     }
 
     /** Bytes committed and not yet written out. */
@@ -548,8 +560,10 @@ public final class IntakeV2Serializer {
             scratch.setLength(0);
             try {
                 formatter.appendName((Span) s, scratch);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // a plugin's bug costs the span its name, not the span: the caller counts and logs it
                 scratch.setLength(0);
+                formatterFailure = e;
             }
             name = scratch.length() > 0 ? scratch : null;
         }

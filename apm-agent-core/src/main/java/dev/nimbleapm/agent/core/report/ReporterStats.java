@@ -14,6 +14,8 @@ public final class ReporterStats {
     final AtomicLong requests = new AtomicLong();
     final AtomicLong failedRequests = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
+    final AtomicLong consecutiveFailures = new AtomicLong();
+    final AtomicLong lastRetryDelayMillis = new AtomicLong();
 
     /** Events taken into the queue. */
     public long accepted() {
@@ -29,6 +31,10 @@ public final class ReporterStats {
         return serialized.get();
     }
 
+    /**
+     * Events that failed to serialize: dropped when the failure left no valid line, or sent with a fallback name when
+     * only their span name formatter failed.
+     */
     public long serializationErrors() {
         return serializationErrors.get();
     }
@@ -49,6 +55,16 @@ public final class ReporterStats {
 
     public long failedRequests() {
         return failedRequests.get();
+    }
+
+    /** Intake requests that failed in a row since the last one that succeeded (the backoff's state). */
+    public long consecutiveFailures() {
+        return consecutiveFailures.get();
+    }
+
+    /** The wait before the next attempt chosen at the last failure, in milliseconds (0 before any failure). */
+    public long lastRetryDelayMillis() {
+        return lastRetryDelayMillis.get();
     }
 
     /** Compressed bytes written to the APM Server. */

@@ -73,6 +73,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void credentialsOfAMalformedServerUrlAreNotPrintedInTheWarning() {
+        Properties sys = new Properties();
+        sys.setProperty("elastic.apm.server_url", "http://apm:s3cret-pass@apm-server:notaport");
+        sys.setProperty("elastic.apm.server_urls", "http://ok:8200,ftp://user:other-s3cret@apm-server:21");
+        AgentConfig config = load(sys, Map.of(), null);
+        assertThat(config.get(CoreOptions.SERVER_URL).get(0).toString()).isEqualTo("http://127.0.0.1:8200");
+        List<String> warnings = logText().lines().filter(l -> l.contains("WARN")).toList();
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).contains("server_url").contains("http://<redacted>@apm-server:notaport");
+        assertThat(warnings.get(1)).contains("server_urls").contains("ftp://<redacted>@apm-server:21");
+        assertThat(logText()).doesNotContain("s3cret").doesNotContain("apm:").doesNotContain("user:");
+    }
+
+    @Test
     void propertiesFileBeatsSystemPropertiesBeatEnvironmentBeatAgentArguments() throws IOException {
         Files.writeString(agentHome.resolve("elasticapm.properties"), "service_name=from-file\n");
         Properties sys = new Properties();
