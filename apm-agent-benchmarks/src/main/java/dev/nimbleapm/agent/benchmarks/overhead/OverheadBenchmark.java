@@ -22,16 +22,16 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  * nothing, it measures.
  *
  * <p>System properties: {@code benchmark.agent.jar}, {@code benchmark.app.classpath}, {@code elasticsearch.home}
- * (or env ELASTICSEARCH_URL), and optionally {@code benchmark.rounds} (3), {@code benchmark.warmup} (5000),
- * {@code benchmark.requests} (10000), {@code benchmark.starts} (10).
+ * (or env ELASTICSEARCH_URL), and optionally {@code benchmark.rounds} (2), {@code benchmark.warmup} (20000),
+ * {@code benchmark.requests} (20000), {@code benchmark.starts} (10).
  */
 public final class OverheadBenchmark {
 
     private final Path agentJar = Paths.get(required("benchmark.agent.jar"));
     private final Path[] appClasspath = classpath(required("benchmark.app.classpath"));
-    private final int rounds = Integer.getInteger("benchmark.rounds", 3);
-    private final int warmup = Integer.getInteger("benchmark.warmup", 5000);
-    private final int requests = Integer.getInteger("benchmark.requests", 10000);
+    private final int rounds = Integer.getInteger("benchmark.rounds", 2);
+    private final int warmup = Integer.getInteger("benchmark.warmup", 20000);
+    private final int requests = Integer.getInteger("benchmark.requests", 20000);
     private final int starts = Integer.getInteger("benchmark.starts", 10);
 
     public static void main(String[] args) throws Exception {
@@ -79,6 +79,15 @@ public final class OverheadBenchmark {
             .classpath(appClasspath)
             .mainClass(SearchWorkload.class.getName())
             .args(es.httpUrl(), index, String.valueOf(warmup), String.valueOf(requests));
+        if (Boolean.getBoolean("workload.threads")) {
+            jvm.systemProperty("workload.threads", "true");
+        }
+        String jfr = System.getProperty("benchmark.jfr", "");
+        if (!jfr.isEmpty()) {
+            // profiler evidence: a JFR recording per run, e.g. -Dbenchmark.jfr=target/overhead/jfr
+            jvm.jvmArg("-XX:StartFlightRecording=settings=profile,filename=" + Paths.get(jfr).toAbsolutePath()
+                .resolve((agent ? "with-agent-" : "without-agent-") + System.nanoTime() + ".jfr"));
+        }
         if (agent) {
             jvm.javaAgent(agentJar, null)
                 .systemProperty("elastic.apm.server_url", apm.url())
@@ -90,6 +99,8 @@ public final class OverheadBenchmark {
         if (exit != 0) {
             throw new IllegalStateException("workload failed (" + exit + "): " + run.stderr());
         }
+        run.stdout().lines().filter(l -> l.startsWith("THREAD ")).forEach(l -> System.out.println(
+            (agent ? "  with agent    " : "  without agent ") + l));
         String line = run.stdout().lines().filter(l -> l.startsWith("RESULT ")).findFirst()
             .orElseThrow(() -> new IllegalStateException("no result: " + run.stdout()));
         Map<String, Long> values = new LinkedHashMap<>();

@@ -44,6 +44,7 @@ public final class SearchWorkload {
             quiesce();
             long[] latencies = new long[measured];
             long threadId = Thread.currentThread().getId();
+            java.util.Map<Long, Long> threadCpuBefore = threadCpu(threads);
             long cpuBefore = os.getProcessCpuTime();
             long allBefore = totalAllocated(allocation);
             long mineBefore = allocation.getThreadAllocatedBytes(threadId);
@@ -57,6 +58,9 @@ public final class SearchWorkload {
             quiesce();
             long allAfter = totalAllocated(allocation);
             long cpuAfter = os.getProcessCpuTime();
+            if (Boolean.getBoolean("workload.threads")) {
+                printThreadCpu(threads, threadCpuBefore, measured);
+            }
             Arrays.sort(latencies);
             long sum = 0;
             for (long l : latencies) {
@@ -94,6 +98,30 @@ public final class SearchWorkload {
             EntityUtils.consume(response.getEntity());
         } finally {
             tx.end();
+        }
+    }
+
+    private static java.util.Map<Long, Long> threadCpu(ThreadMXBean threads) {
+        java.util.Map<Long, Long> cpu = new java.util.HashMap<Long, Long>();
+        for (long id : threads.getAllThreadIds()) {
+            cpu.put(id, threads.getThreadCpuTime(id));
+        }
+        return cpu;
+    }
+
+    /** Diagnostics ({@code -Dworkload.threads=true}): CPU per request of each thread over the measured window. */
+    private static void printThreadCpu(ThreadMXBean threads, java.util.Map<Long, Long> before, int measured) {
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long now = threads.getThreadCpuTime(info.getThreadId());
+            Long then = before.get(info.getThreadId());
+            long delta = now - (then == null ? 0 : then);
+            if (delta > 0) {
+                System.out.println(String.format(Locale.ROOT, "THREAD %-40s %8.1f us/request", info.getThreadName(),
+                    delta / 1000.0 / measured));
+            }
         }
     }
 
