@@ -91,9 +91,18 @@ final class IntakeConnection {
         return System.nanoTime() - openedNanos;
     }
 
-    /** Pushes what was written so far to the server (a sync flush of the deflater and a chunk). */
+    /**
+     * Sync-flushes the deflater: everything written so far is compressed and counted in {@link #compressedBytes()},
+     * but it stays in the chunk buffer (which goes out by itself when full) - no write to the socket is forced.
+     */
+    void syncCompressed() throws IOException {
+        deflated.flush();
+    }
+
+    /** Pushes what was written so far to the server: a sync flush of the deflater and the pending chunk. */
     void flush() throws IOException {
         deflated.flush();
+        counting.flushThrough();
     }
 
     /**
@@ -103,6 +112,7 @@ final class IntakeConnection {
     int finish(StringBuilder errorBody) throws IOException {
         deflated.finish();
         deflated.flush();
+        counting.flushThrough();
         counting.close();
         int status = connection.getResponseCode();
         InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
@@ -137,6 +147,10 @@ final class IntakeConnection {
         }
     }
 
+    /**
+     * Counts the compressed bytes. The deflater's sync flush would also flush the chunked stream - one socket write
+     * per flush: this stream passes a flush on only when {@link #flushThrough()} asks for it.
+     */
     private static final class CountingOutputStream extends FilterOutputStream {
         long count;
 
@@ -154,6 +168,15 @@ final class IntakeConnection {
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             count += len;
+        }
+
+        @Override
+        public void flush() {
+            // see the class comment: only flushThrough() reaches the network
+        }
+
+        void flushThrough() throws IOException {
+            out.flush();
         }
     }
 }

@@ -23,7 +23,8 @@ import dev.nimbleapm.agent.core.pool.BoundedQueue;
  * queue (full: the event is dropped and counted, never waited for). One daemon thread, {@code apm-reporter}, does
  * the rest in batches: it wakes when the queue is a quarter full or after a short linger, serializes each event
  * (then releases it to its pool), and streams the lines, deflated, into one long-lived chunked intake request that
- * it ends after {@code api_request_time} or {@code api_request_size}. Failures back off (0, 1, 4, ... 36 s) and
+ * it ends after {@code api_request_time} or {@code api_request_size}; what it holds is pushed to the server when a
+ * chunk is full and at most every 200 ms otherwise (one socket write then, not one per batch). Failures back off (0, 1, 4, ... 36 s) and
  * rotate through the configured server URLs. A watchdog aborts a request whose I/O exceeds {@code server_timeout},
  * so a server that stops reading can never wedge the reporter.
  */
@@ -32,6 +33,11 @@ public final class IntakeReporter implements Reporter, Runnable {
     private static final AgentLogger logger = AgentLogger.getLogger(IntakeReporter.class);
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int WRITE_CHUNK_BYTES = 16 * 1024;
+    /**
+     * How long compressed events may wait in the open request's chunk buffer before they are pushed to the server.
+     * A full chunk goes out at once; below that, one socket write per interval instead of one per batch.
+     */
+    private static final long NETWORK_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int MAX_BATCH = 4096;
 
     private final AgentConfig config;
@@ -70,6 +76,8 @@ public final class IntakeReporter implements Reporter, Runnable {
     private int urlIndex;
     private long retryAtNanos;
     private int unsentEvents;
+    private boolean unflushed;
+    private long lastNetworkFlushNanos = System.nanoTime() - NETWORK_FLUSH_NANOS;
     private boolean everConnected;
     private String lastProblem;
     private volatile Runnable housekeeping;
@@ -246,6 +254,7 @@ public final class IntakeReporter implements Reporter, Runnable {
         long flushTarget = flushRequests.get();
         boolean inBackoff = inBackoff();
         boolean wrote = !inBackoff && drain();
+        flushIfDue();
         boolean wantFlush = flushTarget > flushesDoneUnsafe();
         if (connection != null && (closing || wantFlush || connection.ageNanos() >= apiRequestTimeNanos
             || connection.compressedBytes() >= apiRequestSize)) {
@@ -283,6 +292,9 @@ public final class IntakeReporter implements Reporter, Runnable {
         if (connection != null) {
             wait = Math.min(wait, Math.max(0, apiRequestTimeNanos - connection.ageNanos()));
         }
+        if (unflushed && connection != null) {
+            wait = Math.min(wait, NETWORK_FLUSH_NANOS - (now - lastNetworkFlushNanos));
+        }
         if (now - retryAtNanos < 0) {
             wait = retryAtNanos - now;
         }
@@ -314,8 +326,9 @@ public final class IntakeReporter implements Reporter, Runnable {
             serialize(event);
             if (serializer.batchSize() >= WRITE_CHUNK_BYTES) {
                 writeBuffered();
-                // a sync flush per chunk keeps the compressed size exact (for api_request_size) and data flowing
-                flushConnection();
+                // a sync flush of the deflater per chunk keeps the compressed size exact (for api_request_size);
+                // the compressed bytes go out when the chunk buffer is full or flushIfDue() pushes them
+                flushConnection(false);
                 if (connection != null && connection.compressedBytes() >= apiRequestSize) {
                     endRequest();
                 }
@@ -324,19 +337,32 @@ public final class IntakeReporter implements Reporter, Runnable {
         if (serializer.batchSize() > 0) {
             writeBuffered();
         }
-        if (n > 0) {
-            flushConnection();
+        if (n > 0 && connection != null) {
+            unflushed = true;
         }
         return n > 0;
     }
 
-    private void flushConnection() {
+    /** Pushes what the open request holds to the server, at most once per {@link #NETWORK_FLUSH_NANOS}. */
+    private void flushIfDue() {
+        if (unflushed && connection != null && System.nanoTime() - lastNetworkFlushNanos >= NETWORK_FLUSH_NANOS) {
+            flushConnection(true);
+        }
+    }
+
+    private void flushConnection(boolean toNetwork) {
         if (connection == null) {
             return;
         }
         try {
             ioStarted();
-            connection.flush();
+            if (toNetwork) {
+                connection.flush();
+                unflushed = false;
+                lastNetworkFlushNanos = System.nanoTime();
+            } else {
+                connection.syncCompressed();
+            }
         } catch (IOException e) {
             failRequest(kindOf(e), describe(e), e);
         } finally {
@@ -417,6 +443,7 @@ public final class IntakeReporter implements Reporter, Runnable {
     private void endRequest() {
         IntakeConnection c = connection;
         connection = null;
+        unflushed = false;
         StringBuilder errorBody = new StringBuilder();
         int status;
         try {
