@@ -23,7 +23,9 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  *
  * <p>System properties: {@code benchmark.agent.jar}, {@code benchmark.app.classpath}, {@code elasticsearch.home}
  * (or env ELASTICSEARCH_URL), and optionally {@code benchmark.rounds} (2), {@code benchmark.warmup} (20000),
- * {@code benchmark.requests} (20000), {@code benchmark.starts} (10).
+ * {@code benchmark.requests} (20000), {@code benchmark.starts} (10); diagnostics: {@code workload.threads}
+ * (CPU per thread), {@code benchmark.jfr} (a directory for JFR recordings), {@code benchmark.jvmArgs} (more options
+ * for the workload JVMs, space-separated, e.g. a profiler's {@code -agentpath}).
  */
 public final class OverheadBenchmark {
 
@@ -87,6 +89,12 @@ public final class OverheadBenchmark {
             // profiler evidence: a JFR recording per run, e.g. -Dbenchmark.jfr=target/overhead/jfr
             jvm.jvmArg("-XX:StartFlightRecording=settings=profile,filename=" + Paths.get(jfr).toAbsolutePath()
                 .resolve((agent ? "with-agent-" : "without-agent-") + System.nanoTime() + ".jfr"));
+        }
+        for (String arg : System.getProperty("benchmark.jvmArgs", "").trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                // e.g. a native profiler: -Dbenchmark.jvmArgs=-agentpath:/path/libasyncProfiler.so=start,...
+                jvm.jvmArg(arg);
+            }
         }
         if (agent) {
             jvm.javaAgent(agentJar, null)
@@ -153,6 +161,9 @@ public final class OverheadBenchmark {
         row(results, "threadBytesPerRequest", "allocated by the calling thread per request (bytes)", 1.0,
             "≤ 256 B");
         row(results, "allBytesPerRequest", "allocated by all threads per request (bytes)", 1.0, null);
+        row(results, "liveHeapBytes", "heap live after full GC, after the run (MB)", 1024.0 * 1024.0,
+            "a few MB, bounded");
+        row(results, "metaspaceBytes", "metaspace in use (MB)", 1024.0 * 1024.0, null);
         startRow(startup, "start", "JVM start to main (ms)", "≤ 250 ms");
         startRow(startup, "exit", "main returns to exit (ms)", "≤ 100 ms");
     }

@@ -20,8 +20,8 @@ import co.elastic.apm.api.Transaction;
 /**
  * The measured application: sequential {@code _search} requests with a body, one transaction per request (through the
  * public API, a no-op without the agent), on one thread. After a warm-up it measures per request: latency, bytes
- * allocated by this thread and by all threads, and the process's CPU time - and prints them as one {@code RESULT}
- * line. Arguments: Elasticsearch URL, index, warm-up requests, measured requests.
+ * allocated by this thread and by all threads, and the process's CPU time; then the heap that is live after full
+ * collections and the metaspace in use - and prints them as one {@code RESULT} line. Arguments: Elasticsearch URL, index, warm-up requests, measured requests.
  */
 public final class SearchWorkload {
 
@@ -61,16 +61,18 @@ public final class SearchWorkload {
             if (Boolean.getBoolean("workload.threads")) {
                 printThreadCpu(threads, threadCpuBefore, measured);
             }
+            long[] retained = retainedMemory();
             Arrays.sort(latencies);
             long sum = 0;
             for (long l : latencies) {
                 sum += l;
             }
             System.out.println(String.format(Locale.ROOT, "RESULT requests=%d meanNanos=%d p50Nanos=%d p99Nanos=%d "
-                    + "cpuNanosPerRequest=%d threadBytesPerRequest=%d allBytesPerRequest=%d", measured,
+                    + "cpuNanosPerRequest=%d threadBytesPerRequest=%d allBytesPerRequest=%d liveHeapBytes=%d "
+                    + "metaspaceBytes=%d", measured,
                 sum / measured, latencies[measured / 2], latencies[(int) (measured * 0.99)],
                 (cpuAfter - cpuBefore) / measured, (mineAfter - mineBefore) / measured,
-                (allAfter - allBefore) / measured));
+                (allAfter - allBefore) / measured, retained[0], retained[1]));
         }
     }
 
@@ -123,6 +125,24 @@ public final class SearchWorkload {
                     delta / 1000.0 / measured));
             }
         }
+    }
+
+    /**
+     * Heap still in use after full collections (what is live in steady state: the agent's pools, buffers and queue
+     * plus the application's own), and the metaspace in use (loaded classes).
+     */
+    private static long[] retainedMemory() {
+        java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            memory.gc();
+        }
+        long metaspace = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getName().equals("Metaspace")) {
+                metaspace = pool.getUsage().getUsed();
+            }
+        }
+        return new long[]{memory.getHeapMemoryUsage().getUsed(), metaspace};
     }
 
     private static long totalAllocated(com.sun.management.ThreadMXBean allocation) {
