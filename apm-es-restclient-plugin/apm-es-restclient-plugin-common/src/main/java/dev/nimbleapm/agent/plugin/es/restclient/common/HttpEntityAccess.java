@@ -12,15 +12,47 @@ import java.lang.invoke.MethodType;
  * hands over the {@code HttpEntity} interface of the instrumented client's class loader, and the handles are
  * resolved once per such interface (a {@link ClassValue}, so a discarded class loader stays collectable).
  * Invocations are exact-typed: no boxing, no allocation.
+ *
+ * <p>As in {@link EsResponseAccess}, the first class loader's handles are also held in static final fields
+ * ({@link Primary}), so that C2 inlines them like direct calls.
  */
 final class HttpEntityAccess {
 
     private static final ClassValue<HttpEntityAccess> BY_INTERFACE = new ClassValue<HttpEntityAccess>() {
         @Override
         protected HttpEntityAccess computeValue(Class<?> httpEntityInterface) {
-            return new HttpEntityAccess(httpEntityInterface);
+            HttpEntityAccess access = new HttpEntityAccess(httpEntityInterface);
+            synchronized (HttpEntityAccess.class) {
+                if (first == null && PermanentLoaders.contains(httpEntityInterface.getClassLoader())) {
+                    access.primary = true;
+                    first = access;
+                }
+            }
+            return access;
         }
     };
+
+    /** The first access created; {@link Primary} copies it when first touched, which is always after this is set. */
+    private static volatile HttpEntityAccess first;
+
+    /**
+     * The first client's handles as constants. Only the {@link #primary} access touches this class, so it is
+     * initialized after {@link #first} is set.
+     */
+    private static final class Primary {
+        static final HttpEntityAccess ACCESS = first;
+        static final MethodHandle IS_REPEATABLE = ACCESS.isRepeatable;
+        static final MethodHandle GET_CONTENT_LENGTH = ACCESS.getContentLength;
+        static final MethodHandle GET_CONTENT_TYPE = ACCESS.getContentType;
+        static final MethodHandle GET_CONTENT_ENCODING = ACCESS.getContentEncoding;
+        static final MethodHandle HEADER_VALUE = ACCESS.headerValue;
+        static final MethodHandle GET_CONTENT = ACCESS.getContent;
+        static final MethodHandle WRITE_TO = ACCESS.writeTo;
+    }
+
+    private final Class<?> entityInterface;
+    /** This access's handles are the constants in {@link Primary} (set before it is published). */
+    private boolean primary;
 
     private final MethodHandle isRepeatable;
     private final MethodHandle getContentLength;
@@ -31,6 +63,7 @@ final class HttpEntityAccess {
     private final MethodHandle writeTo;
 
     private HttpEntityAccess(Class<?> entity) {
+        this.entityInterface = entity;
         try {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             Class<?> header = entity.getMethod("getContentType").getReturnType();
@@ -54,33 +87,58 @@ final class HttpEntityAccess {
     }
 
     static HttpEntityAccess of(Class<?> httpEntityInterface) {
+        HttpEntityAccess cached = first;
+        if (cached != null && cached.entityInterface == httpEntityInterface) {
+            return cached;
+        }
         return BY_INTERFACE.get(httpEntityInterface);
     }
 
     boolean isRepeatable(Object entity) throws Throwable {
+        if (primary) {
+            return (boolean) Primary.IS_REPEATABLE.invokeExact(entity);
+        }
         return (boolean) isRepeatable.invokeExact(entity);
     }
 
     /** Bytes of content, or a negative number when unknown. */
     long contentLength(Object entity) throws Throwable {
+        if (primary) {
+            return (long) Primary.GET_CONTENT_LENGTH.invokeExact(entity);
+        }
         return (long) getContentLength.invokeExact(entity);
     }
 
     String contentType(Object entity) throws Throwable {
+        if (primary) {
+            Object header = (Object) Primary.GET_CONTENT_TYPE.invokeExact(entity);
+            return header == null ? null : (String) Primary.HEADER_VALUE.invokeExact(header);
+        }
         Object header = (Object) getContentType.invokeExact(entity);
         return header == null ? null : (String) headerValue.invokeExact(header);
     }
 
     String contentEncoding(Object entity) throws Throwable {
+        if (primary) {
+            Object header = (Object) Primary.GET_CONTENT_ENCODING.invokeExact(entity);
+            return header == null ? null : (String) Primary.HEADER_VALUE.invokeExact(header);
+        }
         Object header = (Object) getContentEncoding.invokeExact(entity);
         return header == null ? null : (String) headerValue.invokeExact(header);
     }
 
     InputStream content(Object entity) throws Throwable {
+        if (primary) {
+            return (InputStream) Primary.GET_CONTENT.invokeExact(entity);
+        }
         return (InputStream) getContent.invokeExact(entity);
     }
 
     void writeTo(Object entity, OutputStream out) throws Throwable {
+        if (primary) {
+            Primary.WRITE_TO.invokeExact(entity, out);
+            return;
+        }
         writeTo.invokeExact(entity, out);
     }
 }

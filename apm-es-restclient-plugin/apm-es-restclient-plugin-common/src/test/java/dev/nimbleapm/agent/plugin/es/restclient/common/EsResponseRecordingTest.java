@@ -3,6 +3,8 @@ package dev.nimbleapm.agent.plugin.es.restclient.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Constructor;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.Collections;
 
 import org.apache.http.HttpHost;
@@ -116,5 +118,61 @@ class EsResponseRecordingTest {
         record(null, new java.util.concurrent.CancellationException("request was cancelled"),
             span -> assertThat(span.outcome()).isEqualTo(Outcome.UNKNOWN));
         assertThat(reporter.errors).isEmpty();
+    }
+
+    /**
+     * A client in a second, discardable class loader (as in an application server) is read through the generic
+     * handles, the one on the application class path through the constant ones: both give the same span. The second
+     * loader is not kept by any static field (ClassLoaderIT shows it is collected).
+     */
+    @Test
+    void aClientInAnotherClassLoaderIsReadAsWell() throws Exception {
+        record(response(200, "Elastic-Cluster-Name", "main-loader"), null,
+            span -> assertThat(span.destination().targetName()).isEqualTo("main-loader"));
+        try (URLClassLoader isolated = new URLClassLoader(new URL[]{jarOf(Response.class), jarOf(HttpHost.class),
+            jarOf(org.apache.http.client.methods.HttpUriRequest.class)}, null)) {
+            assertThat(PermanentLoaders.contains(isolated)).isFalse();
+            Class<?> version = isolated.loadClass("org.apache.http.HttpVersion");
+            Class<?> protocolVersion = isolated.loadClass("org.apache.http.ProtocolVersion");
+            Class<?> host = isolated.loadClass("org.apache.http.HttpHost");
+            Class<?> requestLine = isolated.loadClass("org.apache.http.RequestLine");
+            Class<?> httpResponse = isolated.loadClass("org.apache.http.HttpResponse");
+            Object http11 = version.getField("HTTP_1_1").get(null);
+            Object http = isolated.loadClass("org.apache.http.message.BasicHttpResponse")
+                .getConstructor(protocolVersion, int.class, String.class).newInstance(http11, 201, "created");
+            httpResponse.getMethod("addHeader", String.class, String.class).invoke(http, "Elastic-Cluster-Name",
+                "isolated-loader");
+            Object line = isolated.loadClass("org.apache.http.message.BasicRequestLine")
+                .getConstructor(String.class, String.class, protocolVersion).newInstance("GET", "/books/_search",
+                    http11);
+            Object node = host.getConstructor(String.class, int.class, String.class).newInstance("es-iso", 9200,
+                "http");
+            Class<?> responseClass = isolated.loadClass("org.elasticsearch.client.Response");
+            assertThat(responseClass).isNotSameAs(Response.class);
+            Constructor<?> constructor = responseClass.getDeclaredConstructor(requestLine, host, httpResponse);
+            constructor.setAccessible(true);
+            Object isolatedResponse = constructor.newInstance(line, node, http);
+            record(isolatedResponse, null, span -> {
+                assertThat(span.http().statusCode()).isEqualTo(201);
+                assertThat(span.http().host()).isEqualTo("es-iso");
+                assertThat(span.destination().targetName()).isEqualTo("isolated-loader");
+            });
+        }
+        record(response(200, "Elastic-Cluster-Name", "main-loader-again"), null,
+            span -> assertThat(span.destination().targetName()).isEqualTo("main-loader-again"));
+    }
+
+    @Test
+    void permanentLoadersAreTheBootstrapAndApplicationLoadersAndTheirAncestors() throws Exception {
+        assertThat(PermanentLoaders.contains(null)).isTrue();
+        assertThat(PermanentLoaders.contains(ClassLoader.getSystemClassLoader())).isTrue();
+        assertThat(PermanentLoaders.contains(ClassLoader.getSystemClassLoader().getParent())).isTrue();
+        try (URLClassLoader discardable = new URLClassLoader(new URL[0], null)) {
+            assertThat(PermanentLoaders.contains(discardable)).isFalse();
+        }
+    }
+
+    private static URL jarOf(Class<?> type) {
+        return type.getProtectionDomain().getCodeSource().getLocation();
     }
 }
