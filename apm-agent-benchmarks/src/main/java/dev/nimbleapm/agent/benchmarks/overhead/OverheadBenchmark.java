@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.nimbleapm.agent.benchmarks.DiscardingIntakeServer;
 import dev.nimbleapm.agent.testkit.ChildJvm;
 import dev.nimbleapm.agent.testkit.ElasticsearchNode;
 import dev.nimbleapm.agent.testkit.MockApmServer;
@@ -22,7 +23,7 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  * nothing, it measures.
  *
  * <p>System properties: {@code benchmark.agent.jar}, {@code benchmark.app.classpath}, {@code elasticsearch.home}
- * (or env ELASTICSEARCH_URL), and optionally {@code benchmark.rounds} (2), {@code benchmark.warmup} (20000),
+ * (or env ELASTICSEARCH_URL), and optionally {@code benchmark.rounds} (3), {@code benchmark.warmup} (20000),
  * {@code benchmark.requests} (20000), {@code benchmark.starts} (10); diagnostics: {@code workload.threads}
  * (CPU per thread), {@code benchmark.jfr} (a directory for JFR recordings), {@code benchmark.jvmArgs} (more options
  * for the workload JVMs, space-separated, e.g. a profiler's {@code -agentpath}).
@@ -31,7 +32,7 @@ public final class OverheadBenchmark {
 
     private final Path agentJar = Paths.get(required("benchmark.agent.jar"));
     private final Path[] appClasspath = classpath(required("benchmark.app.classpath"));
-    private final int rounds = Integer.getInteger("benchmark.rounds", 2);
+    private final int rounds = Integer.getInteger("benchmark.rounds", 3);
     private final int warmup = Integer.getInteger("benchmark.warmup", 20000);
     private final int requests = Integer.getInteger("benchmark.requests", 20000);
     private final int starts = Integer.getInteger("benchmark.starts", 10);
@@ -44,17 +45,33 @@ public final class OverheadBenchmark {
         ElasticsearchNode es = ElasticsearchNode.externalUrl().isPresent()
             ? ElasticsearchNode.connect(ElasticsearchNode.externalUrl().get())
             : ElasticsearchNode.start(Paths.get(required("elasticsearch.home")));
-        try (MockApmServer apm = MockApmServer.start()) {
+        // the workload reports to a server that only inflates and counts (a real APM Server would run elsewhere;
+        // one that parses and validates every event would take CPU from the measured process on this machine)
+        try (MockApmServer apm = MockApmServer.start();
+             DiscardingIntakeServer intake = DiscardingIntakeServer.startCounting()) {
             String index = "overhead-books";
             Map<String, List<Map<String, Long>>> results = new LinkedHashMap<>();
             results.put("without", new ArrayList<>());
             results.put("with", new ArrayList<>());
             for (int round = 1; round <= rounds; round++) {
                 for (boolean agent : new boolean[]{false, true}) {
-                    Map<String, Long> r = workload(es, apm, index, agent);
+                    intake.resetCounters();
+                    Map<String, Long> r = workload(es, intake.url(), index, agent);
                     results.get(agent ? "with" : "without").add(r);
                     System.out.println("round " + round + (agent ? " with agent:    " : " without agent: ") + r);
-                    apm.clear();
+                    if (agent) {
+                        // the reporter kept up: everything recorded was shipped by the time the JVM exited
+                        long recorded = warmup + requests;
+                        System.out.println(String.format(Locale.ROOT, "  shipped: %d transactions and %d spans of %d"
+                                + " recorded each, %d errors, in %d intake requests; %.0f bytes of NDJSON and %.0f bytes"
+                                + " on the wire per traced request", intake.transactions(), intake.spans(), recorded,
+                            intake.errors(), intake.requests(), intake.inflatedBytes() / (double) recorded,
+                            intake.bodyBytes() / (double) recorded));
+                        if (intake.transactions() != recorded || intake.spans() != recorded) {
+                            System.out.println("  WARNING: events were lost (dropped by a full queue, or not flushed at"
+                                + " exit)");
+                        }
+                    }
                 }
             }
             Map<String, List<Long>> startup = new LinkedHashMap<>();
@@ -68,13 +85,14 @@ public final class OverheadBenchmark {
                     startup.get(agent ? "with-exit" : "without-exit").add(startExit[1]);
                 }
             }
-            print(results, startup, es);
+            double[] apiBytes = {apiAllocation(intake.url(), false), apiAllocation(intake.url(), true)};
+            print(results, startup, apiBytes, es);
         } finally {
             es.stop();
         }
     }
 
-    private Map<String, Long> workload(ElasticsearchNode es, MockApmServer apm, String index, boolean agent) {
+    private Map<String, Long> workload(ElasticsearchNode es, String intakeUrl, String index, boolean agent) {
         ChildJvm jvm = ChildJvm.builder()
             .name("overhead-" + (agent ? "agent" : "baseline"))
             .jvmArg("-Xms256m", "-Xmx256m")
@@ -98,7 +116,7 @@ public final class OverheadBenchmark {
         }
         if (agent) {
             jvm.javaAgent(agentJar, null)
-                .systemProperty("elastic.apm.server_url", apm.url())
+                .systemProperty("elastic.apm.server_url", intakeUrl)
                 .systemProperty("elastic.apm.service_name", "overhead-benchmark")
                 .systemProperty("elastic.apm.log_level", "warn");
         }
@@ -144,15 +162,38 @@ public final class OverheadBenchmark {
             prefix.length()).trim())).findFirst().orElseThrow(() -> new IllegalStateException(stdout));
     }
 
+    /** Bytes the calling thread allocates per transaction of the public API alone, no request involved. */
+    private double apiAllocation(String intakeUrl, boolean agent) {
+        ChildJvm jvm = ChildJvm.builder()
+            .name("api-allocation-" + (agent ? "agent" : "baseline"))
+            .jvmArg("-Xms256m", "-Xmx256m")
+            .classpath(appClasspath)
+            .mainClass(ApiAllocationProbe.class.getName());
+        if (agent) {
+            jvm.javaAgent(agentJar, null)
+                .systemProperty("elastic.apm.server_url", intakeUrl)
+                .systemProperty("elastic.apm.log_level", "error");
+        }
+        RunningJvm run = jvm.start();
+        int exit = run.awaitExit(Duration.ofMinutes(5));
+        if (exit != 0) {
+            throw new IllegalStateException("API allocation probe failed (" + exit + "): " + run.stderr());
+        }
+        String prefix = "API_BYTES_PER_TRANSACTION ";
+        return run.stdout().lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(
+            l.substring(prefix.length()).trim())).findFirst().orElseThrow(() -> new IllegalStateException(
+            run.stdout()));
+    }
+
     private void print(Map<String, List<Map<String, Long>>> results, Map<String, List<Long>> startup,
-                       ElasticsearchNode es) {
+                       double[] apiBytes, ElasticsearchNode es) {
         System.out.println();
         System.out.println(String.format(Locale.ROOT, "Overhead per request: %d rounds of %d requests after %d "
                 + "warm-up requests; Elasticsearch %s on this machine (%d cores), %s", rounds, requests, warmup,
             es.version(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version")));
         System.out.println();
-        System.out.println("| Measure (median of rounds) | Without agent | With agent | Agent adds | Target |");
+        System.out.println("| Measure (median of rounds) | Without agent | With agent | Agent adds: median of the rounds (range) | Target |");
         System.out.println("|---|---|---|---|---|");
         row(results, "meanNanos", "latency, mean (µs)", 1000.0, null);
         row(results, "p50Nanos", "latency, p50 (µs)", 1000.0, null);
@@ -161,6 +202,9 @@ public final class OverheadBenchmark {
         row(results, "threadBytesPerRequest", "allocated by the calling thread per request (bytes)", 1.0,
             "≤ 256 B");
         row(results, "allBytesPerRequest", "allocated by all threads per request (bytes)", 1.0, null);
+        System.out.println(String.format(Locale.ROOT, "| of which the public API alone, per transaction, no request"
+            + " (bytes, ApiAllocationProbe) | %.1f | %.1f | %+.1f | |", apiBytes[0], apiBytes[1],
+            apiBytes[1] - apiBytes[0]));
         row(results, "liveHeapBytes", "heap live after full GC, after the run (MB)", 1024.0 * 1024.0,
             "a few MB, bounded");
         row(results, "metaspaceBytes", "metaspace in use (MB)", 1024.0 * 1024.0, null);
@@ -170,17 +214,34 @@ public final class OverheadBenchmark {
 
     private static void row(Map<String, List<Map<String, Long>>> results, String key, String label, double unit,
                             String target) {
-        double without = median(results.get("without").stream().mapToLong(r -> r.get(key)).toArray()) / unit;
-        double with = median(results.get("with").stream().mapToLong(r -> r.get(key)).toArray()) / unit;
-        System.out.println(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %+.1f | %s |", label, without, with,
-            with - without, target == null ? "" : target));
+        long[] without = results.get("without").stream().mapToLong(r -> r.get(key)).toArray();
+        long[] with = results.get("with").stream().mapToLong(r -> r.get(key)).toArray();
+        // the runs of one round follow each other, so a round's difference is free of the drift between rounds
+        // (the Elasticsearch node warms up and ages): the agent's share is the median of the rounds' differences
+        long[] added = new long[with.length];
+        for (int i = 0; i < added.length; i++) {
+            added[i] = with[i] - without[i];
+        }
+        long[] sortedAdded = added.clone();
+        Arrays.sort(sortedAdded);
+        String range = added.length < 2 ? "" : String.format(Locale.ROOT, " (%+.1f to %+.1f)",
+            sortedAdded[0] / unit, sortedAdded[sortedAdded.length - 1] / unit);
+        System.out.println(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %+.1f%s | %s |", label,
+            median(without) / unit, median(with) / unit, median(added) / unit, range, target == null ? "" : target));
     }
 
     private static void startRow(Map<String, List<Long>> startup, String key, String label, String target) {
-        double without = median(startup.get("without-" + key).stream().mapToLong(Long::longValue).toArray());
-        double with = median(startup.get("with-" + key).stream().mapToLong(Long::longValue).toArray());
-        System.out.println(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %+.0f | %s |", label, without, with,
-            with - without, target));
+        long[] without = startup.get("without-" + key).stream().mapToLong(Long::longValue).toArray();
+        long[] with = startup.get("with-" + key).stream().mapToLong(Long::longValue).toArray();
+        long[] added = new long[with.length];
+        for (int i = 0; i < added.length; i++) {
+            added[i] = with[i] - without[i];
+        }
+        long[] sortedAdded = added.clone();
+        Arrays.sort(sortedAdded);
+        System.out.println(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %+.0f (%+d to %+d) | %s |", label,
+            median(without), median(with), median(added), sortedAdded[0], sortedAdded[sortedAdded.length - 1],
+            target));
     }
 
     private static double median(long[] values) {

@@ -102,8 +102,10 @@ public final class Tracer {
         long traceIdLow = IdGenerator.nextId();
         double rate = config.get(CoreOptions.TRANSACTION_SAMPLE_RATE);
         boolean sampled = rate >= 1.0 || (rate > 0.0 && ((traceIdLow >>> 11) * 0x1.0p-53) < rate);
+        long nanoTime = System.nanoTime();
         return transactionPool.take().start(traceIdHigh, traceIdLow, 0, sampled, sampled ? rate : 0.0,
-            config.get(CoreOptions.TRANSACTION_MAX_SPANS), epochMicros(), System.nanoTime(), IdGenerator.nextId());
+            config.get(CoreOptions.TRANSACTION_MAX_SPANS), WallClock.epochMicros(nanoTime), nanoTime,
+            IdGenerator.nextId());
     }
 
     /**
@@ -268,13 +270,8 @@ public final class Tracer {
         return poolViolations.get();
     }
 
-    /**
-     * The wall clock in microseconds, read once per trace (children add {@link System#nanoTime()} offsets). Java 9+
-     * clocks have microsecond resolution; on Java 8 this is milliseconds. The Instant does not escape, so the JIT
-     * removes its allocation.
-     */
+    /** The wall clock in microseconds, read once per trace (children add {@link System#nanoTime()} offsets). */
     static long epochMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1000000L + now.getNano() / 1000;
+        return WallClock.epochMicros(System.nanoTime());
     }
 }
