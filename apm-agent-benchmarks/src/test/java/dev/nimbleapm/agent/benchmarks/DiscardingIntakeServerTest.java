@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.apache.http.HttpEntity;
 import org.junit.jupiter.api.Test;
@@ -21,16 +22,8 @@ class DiscardingIntakeServerTest {
     @Test
     void countsTheEventsOfTheRealReporterByType() throws Exception {
         try (DiscardingIntakeServer server = DiscardingIntakeServer.startCounting()) {
-            Map<String, String> options = new HashMap<>();
-            options.put("server_url", server.url());
-            options.put("service_name", "counting-test");
-            options.put("api_request_size", "2kb"); // several intake requests, each its own deflate stream
-            AgentConfig config = Fixtures.config(options);
-            IntakeReporter reporter = new IntakeReporter(config, "0.1.0-test", "javaagent-flag");
-            Tracer tracer = new Tracer(config, reporter);
-            reporter.start();
-            Tracer.install(tracer);
-            try {
+            // a small api_request_size: several intake requests, each its own deflate stream
+            record(server, "2kb", tracer -> {
                 for (int t = 0; t < 3; t++) {
                     Transaction tx = Fixtures.activeTransaction(tracer);
                     for (int i = 0; i < 100; i++) {
@@ -41,11 +34,7 @@ class DiscardingIntakeServerTest {
                     tx.deactivate();
                     tx.end();
                 }
-                assertThat(reporter.flush(30_000)).isTrue();
-            } finally {
-                reporter.close(5000);
-                Tracer.install(null);
-            }
+            });
             assertThat(server.transactions()).isEqualTo(3);
             assertThat(server.spans()).isEqualTo(300);
             assertThat(server.errors()).isZero();
@@ -62,26 +51,34 @@ class DiscardingIntakeServerTest {
     @Test
     void theDiscardingServerCountsNothing() throws Exception {
         try (DiscardingIntakeServer server = DiscardingIntakeServer.start()) {
-            Map<String, String> options = new HashMap<>();
-            options.put("server_url", server.url());
-            options.put("service_name", "discarding-test");
-            AgentConfig config = Fixtures.config(options);
-            IntakeReporter reporter = new IntakeReporter(config, "0.1.0-test", "javaagent-flag");
-            Tracer tracer = new Tracer(config, reporter);
-            reporter.start();
-            Tracer.install(tracer);
-            try {
+            record(server, "768kb", tracer -> {
                 Transaction tx = Fixtures.activeTransaction(tracer);
                 tx.deactivate();
                 tx.end();
-                assertThat(reporter.flush(30_000)).isTrue();
-            } finally {
-                reporter.close(5000);
-                Tracer.install(null);
-            }
+            });
             assertThat(server.bodyBytes()).isPositive();
             assertThat(server.transactions()).isZero();
             assertThat(server.inflatedBytes()).isZero();
+        }
+    }
+
+    /** Records with a real reporter that ships to {@code server}, and waits until it has delivered everything. */
+    private static void record(DiscardingIntakeServer server, String apiRequestSize, Consumer<Tracer> events) {
+        Map<String, String> options = new HashMap<>();
+        options.put("server_url", server.url());
+        options.put("service_name", "counting-test");
+        options.put("api_request_size", apiRequestSize);
+        AgentConfig config = Fixtures.config(options);
+        IntakeReporter reporter = new IntakeReporter(config, "0.1.0-test", "javaagent-flag");
+        Tracer tracer = new Tracer(config, reporter);
+        reporter.start();
+        Tracer.install(tracer);
+        try {
+            events.accept(tracer);
+            assertThat(reporter.flush(30_000)).isTrue();
+        } finally {
+            reporter.close(5000);
+            Tracer.install(null);
         }
     }
 }
