@@ -63,9 +63,9 @@ public final class OverheadBenchmark {
                         // the reporter kept up: everything recorded was shipped by the time the JVM exited
                         long recorded = warmup + requests;
                         System.out.println(String.format(Locale.ROOT, "  shipped: %d transactions and %d spans of %d"
-                                + " recorded each, %d errors, in %d intake requests; %.0f bytes of NDJSON and %.0f bytes"
-                                + " on the wire per traced request", intake.transactions(), intake.spans(), recorded,
-                            intake.errors(), intake.requests(), intake.inflatedBytes() / (double) recorded,
+                                + " recorded each, %d errors, in %d intake requests; %.0f bytes of NDJSON and %.0f"
+                                + " bytes on the wire per traced request", intake.transactions(), intake.spans(),
+                            recorded, intake.errors(), intake.requests(), intake.inflatedBytes() / (double) recorded,
                             intake.bodyBytes() / (double) recorded));
                         if (intake.transactions() != recorded || intake.spans() != recorded) {
                             System.out.println("  WARNING: events were lost (dropped by a full queue, or not flushed at"
@@ -193,7 +193,8 @@ public final class OverheadBenchmark {
             es.version(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version")));
         System.out.println();
-        System.out.println("| Measure (median of rounds) | Without agent | With agent | Agent adds: median of the rounds (range) | Target |");
+        System.out.println("| Measure (median of rounds) | Without agent | With agent "
+            + "| Agent adds: median of the rounds (range) | Target |");
         System.out.println("|---|---|---|---|---|");
         row(results, "meanNanos", "latency, mean (µs)", 1000.0, null);
         row(results, "p50Nanos", "latency, p50 (µs)", 1000.0, null);

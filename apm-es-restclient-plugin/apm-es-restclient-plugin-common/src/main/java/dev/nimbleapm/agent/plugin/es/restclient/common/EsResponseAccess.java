@@ -21,26 +21,25 @@ final class EsResponseAccess {
     private static final ClassValue<EsResponseAccess> BY_RESPONSE_CLASS = new ClassValue<EsResponseAccess>() {
         @Override
         protected EsResponseAccess computeValue(Class<?> responseClass) {
-            EsResponseAccess access = new EsResponseAccess(responseClass);
-            synchronized (EsResponseAccess.class) {
-                if (first == null && PermanentLoaders.contains(responseClass.getClassLoader())) {
-                    access.primary = true;
-                    first = access;
-                }
+            boolean primary = FIRST.claim(responseClass.getClassLoader());
+            EsResponseAccess access = new EsResponseAccess(responseClass, primary);
+            if (primary) {
+                FIRST.publish(access);
             }
             return access;
         }
     };
 
-    /** The first access created; {@link Primary} copies it when first touched, which is always after this is set. */
-    private static volatile EsResponseAccess first;
+    /** The first access created for a permanent class loader; {@link Primary} copies its handles. */
+    private static final PermanentLoaders.First<EsResponseAccess> FIRST =
+        new PermanentLoaders.First<EsResponseAccess>();
 
     /**
      * The first client's handles as constants. Only the {@link #primary} access touches this class, so it is
-     * initialized after {@link #first} is set.
+     * initialized after the election.
      */
     private static final class Primary {
-        static final EsResponseAccess ACCESS = first;
+        static final EsResponseAccess ACCESS = FIRST.get();
         static final MethodHandle STATUS_CODE = ACCESS.statusCode;
         static final MethodHandle GET_HOST = ACCESS.getHost;
         static final MethodHandle HOST_NAME = ACCESS.hostName;
@@ -70,7 +69,7 @@ final class EsResponseAccess {
 
     private final Class<?> responseClass;
     /** This access's handles are the constants in {@link Primary} (set before it is published). */
-    private boolean primary;
+    private final boolean primary;
     private final MethodHandle statusCode;
     private final MethodHandle getHost;
     private final MethodHandle hostName;
@@ -78,7 +77,8 @@ final class EsResponseAccess {
     private final MethodHandle scheme;
     private final MethodHandle header;
 
-    private EsResponseAccess(Class<?> response) {
+    private EsResponseAccess(Class<?> response, boolean primary) {
+        this.primary = primary;
         this.responseClass = response;
         try {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -106,7 +106,7 @@ final class EsResponseAccess {
     }
 
     static EsResponseAccess of(Object response) {
-        EsResponseAccess cached = first;
+        EsResponseAccess cached = FIRST.get();
         if (cached != null && cached.responseClass == response.getClass()) {
             return cached;
         }

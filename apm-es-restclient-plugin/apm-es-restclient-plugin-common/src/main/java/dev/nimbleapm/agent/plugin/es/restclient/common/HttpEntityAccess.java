@@ -21,26 +21,25 @@ final class HttpEntityAccess {
     private static final ClassValue<HttpEntityAccess> BY_INTERFACE = new ClassValue<HttpEntityAccess>() {
         @Override
         protected HttpEntityAccess computeValue(Class<?> httpEntityInterface) {
-            HttpEntityAccess access = new HttpEntityAccess(httpEntityInterface);
-            synchronized (HttpEntityAccess.class) {
-                if (first == null && PermanentLoaders.contains(httpEntityInterface.getClassLoader())) {
-                    access.primary = true;
-                    first = access;
-                }
+            boolean primary = FIRST.claim(httpEntityInterface.getClassLoader());
+            HttpEntityAccess access = new HttpEntityAccess(httpEntityInterface, primary);
+            if (primary) {
+                FIRST.publish(access);
             }
             return access;
         }
     };
 
-    /** The first access created; {@link Primary} copies it when first touched, which is always after this is set. */
-    private static volatile HttpEntityAccess first;
+    /** The first access created for a permanent class loader; {@link Primary} copies its handles. */
+    private static final PermanentLoaders.First<HttpEntityAccess> FIRST =
+        new PermanentLoaders.First<HttpEntityAccess>();
 
     /**
      * The first client's handles as constants. Only the {@link #primary} access touches this class, so it is
-     * initialized after {@link #first} is set.
+     * initialized after the election.
      */
     private static final class Primary {
-        static final HttpEntityAccess ACCESS = first;
+        static final HttpEntityAccess ACCESS = FIRST.get();
         static final MethodHandle IS_REPEATABLE = ACCESS.isRepeatable;
         static final MethodHandle GET_CONTENT_LENGTH = ACCESS.getContentLength;
         static final MethodHandle GET_CONTENT_TYPE = ACCESS.getContentType;
@@ -52,7 +51,7 @@ final class HttpEntityAccess {
 
     private final Class<?> entityInterface;
     /** This access's handles are the constants in {@link Primary} (set before it is published). */
-    private boolean primary;
+    private final boolean primary;
 
     private final MethodHandle isRepeatable;
     private final MethodHandle getContentLength;
@@ -62,7 +61,8 @@ final class HttpEntityAccess {
     private final MethodHandle getContent;
     private final MethodHandle writeTo;
 
-    private HttpEntityAccess(Class<?> entity) {
+    private HttpEntityAccess(Class<?> entity, boolean primary) {
+        this.primary = primary;
         this.entityInterface = entity;
         try {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -87,7 +87,7 @@ final class HttpEntityAccess {
     }
 
     static HttpEntityAccess of(Class<?> httpEntityInterface) {
-        HttpEntityAccess cached = first;
+        HttpEntityAccess cached = FIRST.get();
         if (cached != null && cached.entityInterface == httpEntityInterface) {
             return cached;
         }
