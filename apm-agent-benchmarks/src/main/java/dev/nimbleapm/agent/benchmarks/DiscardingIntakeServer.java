@@ -168,9 +168,10 @@ public final class DiscardingIntakeServer implements AutoCloseable {
                 } else {
                     skipFully(in, contentLength, scratch, bodyCounter);
                 }
+                // counted before the answer: a client that has its answer must see its request counted
+                requests.incrementAndGet();
                 out.write(ACCEPTED);
                 out.flush();
-                requests.incrementAndGet();
             }
         } catch (SocketException e) {
             // the client went away or the server closed: nothing to answer
