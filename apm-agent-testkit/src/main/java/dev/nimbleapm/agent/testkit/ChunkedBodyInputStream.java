@@ -12,22 +12,14 @@ import java.io.InputStream;
  * become visible while it is still streaming. Ends at the last (zero-size) chunk, after its trailers; a connection
  * closed before that is an {@link EOFException}. Never closes the underlying stream (the connection may be kept alive).
  */
-final class ChunkedBodyInputStream extends InputStream {
+final class ChunkedBodyInputStream extends BodyInputStream {
 
-    private final InputStream in;
     private long remainingInChunk;
     private boolean needChunkTerminator;
     private boolean finished;
 
     ChunkedBodyInputStream(InputStream in) {
-        this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        super(in);
     }
 
     @Override
@@ -105,10 +97,5 @@ final class ChunkedBodyInputStream extends InputStream {
     @Override
     public int available() throws IOException {
         return (int) Math.min(remainingInChunk, in.available());
-    }
-
-    @Override
-    public void close() {
-        // the connection owns the socket stream
     }
 }

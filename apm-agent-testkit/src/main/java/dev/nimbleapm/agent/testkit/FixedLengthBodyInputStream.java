@@ -10,21 +10,13 @@ import java.io.InputStream;
  * <p>Exists so that a kept-alive connection's next request is not swallowed by the previous body. A connection closed
  * before the announced length is an {@link EOFException}.
  */
-final class FixedLengthBodyInputStream extends InputStream {
+final class FixedLengthBodyInputStream extends BodyInputStream {
 
-    private final InputStream in;
     private long remaining;
 
     FixedLengthBodyInputStream(InputStream in, long length) {
-        this.in = in;
+        super(in);
         this.remaining = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -46,10 +38,5 @@ final class FixedLengthBodyInputStream extends InputStream {
     @Override
     public int available() throws IOException {
         return (int) Math.min(remaining, in.available());
-    }
-
-    @Override
-    public void close() {
-        // the connection owns the socket stream
     }
 }

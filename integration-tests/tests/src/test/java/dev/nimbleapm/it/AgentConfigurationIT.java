@@ -8,36 +8,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.nimbleapm.agent.testkit.ChildJvm;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 import dev.nimbleapm.agent.testkit.RunningJvm;
 
 /** How users configure and extend the agent, on a real child JVM with the built agent jar. */
-class AgentConfigurationIT {
+class AgentConfigurationIT extends IntakeServerPerTest {
 
     private static final String APP = "dev.nimbleapm.it.apps.ConfiguredApp";
 
     @TempDir
     Path temp;
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
 
     private ChildJvm app(String name) {
         return ChildJvm.builder()

@@ -10,15 +10,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.nimbleapm.agent.testkit.ElasticsearchNode;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 import dev.nimbleapm.agent.testkit.RunningJvm;
 
 /**
@@ -26,22 +23,10 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  * stalled. The application never notices: every request succeeds, the agent warns once, delivers what is recorded
  * once it has reconnected, and never holds up the exit beyond {@code shutdown_flush_timeout}.
  */
-class ApmServerOutageIT {
+class ApmServerOutageIT extends IntakeServerPerTest {
 
     @TempDir
     Path temp;
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
 
     private static List<JsonNode> ofPhase(List<JsonNode> transactions, int phase) {
         return transactions.stream().filter(t -> t.at("/context/tags/phase").asInt() == phase).toList();

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.nimbleapm.agent.testkit.ChildJvm;
 import dev.nimbleapm.agent.testkit.ElasticsearchNode;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 import dev.nimbleapm.agent.testkit.RunningJvm;
 
 /**
@@ -30,24 +27,12 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  * retransformed; later requests are traced exactly as with {@code -javaagent}, earlier ones not at all, and the
  * application never sees an error.
  */
-class AttachIT {
+class AttachIT extends IntakeServerPerTest {
 
     private static final String CLI = "dev.nimbleapm.agent.attach.AttachCli";
 
     @TempDir
     Path temp;
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
 
     static Stream<Path> javaHomes() {
         return ItEnvironment.javaHomes().stream();

@@ -11,14 +11,11 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.nimbleapm.agent.testkit.ElasticsearchNode;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 import dev.nimbleapm.agent.testkit.RunningJvm;
 
 /**
@@ -27,22 +24,10 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  * as the spec expects; the APM Server's schemas accept every line), credentials in the client's headers (never in
  * an event or the log).
  */
-class BadInputIT {
+class BadInputIT extends IntakeServerPerTest {
 
     private static final String UNICODE_TITLE = "\u00FCn\u00EFc\u00F6d\u00E9 \u65E5\u672C \uD83D\uDE80";
     private static final String ES_PASSWORD = "es-s3cret-pa55";
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
 
     @Test
     void awkwardPathsOversizedFieldsAndCredentialsInHeaders() {

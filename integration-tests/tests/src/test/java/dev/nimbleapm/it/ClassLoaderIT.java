@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,19 +22,7 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  * garbage-collected (nothing in the agent keeps it); two versions of different API shapes in two loaders of one
  * JVM are both traced, one span per request.
  */
-class ClassLoaderIT {
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
+class ClassLoaderIT extends IntakeServerPerTest {
 
     private static String jars(String client) {
         return ItEnvironment.clientClasspath(client).stream().map(Path::toString)

@@ -10,14 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.nimbleapm.agent.testkit.ElasticsearchNode;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 import dev.nimbleapm.agent.testkit.RunningJvm;
 
 /**
@@ -25,23 +22,11 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  * transaction, against a real Elasticsearch: every span is reported exactly once, with unique ids and the right
  * parent, every line valid; no pooled object leaked or was used outside its lifetime.
  */
-class ConcurrencyIT {
+class ConcurrencyIT extends IntakeServerPerTest {
 
     /** {@code -Dit.load.threads=... -Dit.load.requests=...} turn this test into a longer load run. */
     private static final int THREADS = Integer.getInteger("it.load.threads", 16);
     private static final int REQUESTS = Integer.getInteger("it.load.requests", 2000);
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
 
     @Test
     void sixteenThreadsOfSyncAndAsyncRequestsEverySpanOnceWithTheRightParent() {

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.nimbleapm.agent.testkit.ChildJvm;
 import dev.nimbleapm.agent.testkit.ElasticsearchNode;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 import dev.nimbleapm.agent.testkit.RunningJvm;
 import dev.nimbleapm.agent.testkit.TraceTree;
 
@@ -29,23 +26,11 @@ import dev.nimbleapm.agent.testkit.TraceTree;
  * The high-level REST client (6.8, 7.17) and the Java API client (7.17, 8.15) are traced through the low-level
  * client they wrap: one span per low-level request, with the body the client generated as statement.
  */
-class HighLevelClientsIT {
+class HighLevelClientsIT extends IntakeServerPerTest {
 
     static final String HLRC_APP = "dev.nimbleapm.it.apps.hlrc.HighLevelClientApp";
     static final String HLRC6_APP = "dev.nimbleapm.it.apps.hlrc6.HighLevelClient6App";
     static final String JAVA_APP = "dev.nimbleapm.it.apps.javaclient.JavaClientApp";
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
 
     static Stream<Arguments> clients() {
         List<Arguments> cases = new ArrayList<>();

@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.nimbleapm.agent.testkit.ChildJvm;
 import dev.nimbleapm.agent.testkit.ElasticsearchNode;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 import dev.nimbleapm.agent.testkit.RunningJvm;
 import dev.nimbleapm.agent.testkit.TraceTree;
 
@@ -32,7 +29,7 @@ import dev.nimbleapm.agent.testkit.TraceTree;
  * application sees exactly what it would see without the agent, and each plugin module applies only to the API
  * shape it serves.
  */
-class LowLevelClientIT {
+class LowLevelClientIT extends IntakeServerPerTest {
 
     static final String LEGACY_APP = "dev.nimbleapm.it.apps.lowlevel.LegacyApiApp";
     static final String REQUEST_APP = "dev.nimbleapm.it.apps.lowlevel.RequestApiApp";
@@ -47,18 +44,6 @@ class LowLevelClientIT {
         "overloads", "bodyGzipEntity", "bodyWriteOnly", "bodyNonUtf8", "retryOverNodes");
     static final List<String> REQUEST_ONLY_SCENARIOS = List.of("bodyLarge", "bodyUnknownLength", "bodyStreaming",
         "bodyCompressedClient", "asyncCancel");
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
 
     static Stream<Arguments> clients() {
         List<Arguments> cases = new ArrayList<>();

@@ -10,15 +10,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.nimbleapm.agent.testkit.ChildJvm;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 import dev.nimbleapm.agent.testkit.RunningJvm;
 import dev.nimbleapm.agent.testkit.TraceTree;
 
@@ -26,19 +23,7 @@ import dev.nimbleapm.agent.testkit.TraceTree;
  * The public API ({@code co.elastic.apm:apm-agent-api}) on a real child JVM with {@code -javaagent:} the built jar:
  * everything the application records arrives at the intake server, linked and valid.
  */
-class PublicApiIT {
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
+class PublicApiIT extends IntakeServerPerTest {
 
     static Stream<Path> javaHomes() {
         return ItEnvironment.javaHomes().stream();

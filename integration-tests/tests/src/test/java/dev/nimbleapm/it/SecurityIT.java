@@ -14,8 +14,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nimbleapm.agent.testkit.Await;
 import dev.nimbleapm.agent.testkit.ElasticsearchNode;
 import dev.nimbleapm.agent.testkit.IntakeRequest;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 import dev.nimbleapm.agent.testkit.RunningJvm;
 
 /**
@@ -33,7 +30,7 @@ import dev.nimbleapm.agent.testkit.RunningJvm;
  * no statement; {@code recording=false}, written to the configuration file while the application runs, stops
  * recording and {@code true} resumes it.
  */
-class SecurityIT {
+class SecurityIT extends IntakeServerPerTest {
 
     private static final String TOKEN = "t0ken-never-logged";
     private static final String API_KEY = "ap1-key-never-logged";
@@ -41,18 +38,6 @@ class SecurityIT {
 
     @TempDir
     Path temp;
-
-    private MockApmServer apm;
-
-    @BeforeEach
-    void startIntake() {
-        apm = MockApmServer.start();
-    }
-
-    @AfterEach
-    void stopIntake() {
-        apm.close();
-    }
 
     @Test
     void credentialsAreSentAsTheProtocolDefinesAndNeverLoggedOrReportedAndBodyCaptureCanBeSwitchedOff() {

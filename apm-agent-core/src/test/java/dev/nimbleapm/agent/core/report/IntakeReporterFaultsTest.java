@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,34 +17,15 @@ import dev.nimbleapm.agent.core.model.Span;
 import dev.nimbleapm.agent.core.model.Transaction;
 import dev.nimbleapm.agent.testkit.Await;
 import dev.nimbleapm.agent.testkit.IntakeRequest;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 
 /**
  * The reporter against an APM Server that misbehaves: drops connections, answers with errors, answers slowly, goes
  * away and comes back. The application's side never waits and never grows; the log says what is wrong once per kind
  * of problem; whatever is recorded once the server is healthy again arrives.
  */
-class IntakeReporterFaultsTest {
+class IntakeReporterFaultsTest extends ReporterAgainstMockServer {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    private MockApmServer apm;
-    private ReporterHarness harness;
-
-    @BeforeEach
-    void start() {
-        apm = MockApmServer.start();
-        harness = new ReporterHarness(LogLevel.INFO);
-    }
-
-    @AfterEach
-    void stop() {
-        try {
-            harness.close();
-        } finally {
-            apm.close();
-        }
-    }
 
     private ReporterHarness reporter(Map<String, String> options) {
         return harness.start(apm.url(), options);

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.nimbleapm.agent.core.logging.LogLevel;
 import dev.nimbleapm.agent.core.model.ErrorCapture;
 import dev.nimbleapm.agent.core.model.Span;
 import dev.nimbleapm.agent.core.model.Transaction;
-import dev.nimbleapm.agent.testkit.MockApmServer;
 
 /**
  * Fields over the intake limits - names, labels, statements, error messages of thousands of characters, with
@@ -22,30 +18,12 @@ import dev.nimbleapm.agent.testkit.MockApmServer;
  * characters for keywords, {@code long_field_max_length} for long text, never half a surrogate pair), and the APM
  * Server's schemas accept every line.
  */
-class IntakeReporterLimitsTest {
+class IntakeReporterLimitsTest extends ReporterAgainstMockServer {
 
     /** 'a' then emoji: every keyword cut at 1024 UTF-16 units falls in the middle of a surrogate pair. */
     private static final String EMOJI_5001 = "a" + "\uD83D\uDE00".repeat(2500);
     private static final String MIXED = "caf\u00E9 \u65E5\u672C\u8A9E \u0645\u0631\u062D\u0628\u0627 "
         + "\uD83D\uDE80 \"quoted\" \\ back\nslash\ttab\u0001 ";
-
-    private MockApmServer apm;
-    private ReporterHarness harness;
-
-    @BeforeEach
-    void start() {
-        apm = MockApmServer.start();
-        harness = new ReporterHarness(LogLevel.INFO);
-    }
-
-    @AfterEach
-    void stop() {
-        try {
-            harness.close();
-        } finally {
-            apm.close();
-        }
-    }
 
     private static String longText(int length) {
         StringBuilder sb = new StringBuilder(length + MIXED.length());

@@ -5,7 +5,6 @@ import static dev.nimbleapm.it.apps.lowlevel.Common.COUNT;
 import static dev.nimbleapm.it.apps.lowlevel.Common.SEARCH;
 import static dev.nimbleapm.it.apps.lowlevel.Common.json;
 import static dev.nimbleapm.it.apps.lowlevel.Common.status;
-import static dev.nimbleapm.it.apps.support.Scenarios.listenerWork;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -25,7 +24,6 @@ import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
 
-import co.elastic.apm.api.ElasticApm;
 import dev.nimbleapm.it.apps.support.Scenarios;
 
 /**
@@ -181,26 +179,9 @@ public final class LegacyApiApp extends Scenarios {
 
     private static String async(RestClient client, String method, String endpoint, HttpEntity entity)
         throws Exception {
-        final CountDownLatch done = new CountDownLatch(1);
-        final AtomicReference<String> result = new AtomicReference<String>();
-        final String transactionId = ElasticApm.currentTransaction().getId();
-        client.performRequestAsync(method, endpoint, params(), entity, new ResponseListener() {
-            @Override
-            public void onSuccess(Response response) {
-                result.set(listenerWork(transactionId) + " " + response.getStatusLine().getStatusCode());
-                done.countDown();
-            }
-
-            @Override
-            public void onFailure(Exception exception) {
-                result.set(listenerWork(transactionId) + " " + describe(exception));
-                done.countDown();
-            }
-        });
-        if (!done.await(60, TimeUnit.SECONDS)) {
-            return "TIMEOUT";
-        }
-        return result.get();
+        Common.RecordingListener listener = new Common.RecordingListener();
+        client.performRequestAsync(method, endpoint, params(), entity, listener);
+        return listener.await();
     }
 
     private String roundTrip(String id, HttpEntity entity, String expected) throws Exception {

@@ -35,8 +35,6 @@ import dev.nimbleapm.it.apps.support.Scenarios;
  */
 public final class RequestApiApp extends Scenarios {
 
-
-
     private final RestClient client;
     private final String closedUrl;
     private final String index;
@@ -165,37 +163,17 @@ public final class RequestApiApp extends Scenarios {
         return request;
     }
 
-
-
     private String async(Request request) throws Exception {
         return asyncOn(client, request);
     }
 
     private static String asyncOn(RestClient client, Request request) throws Exception {
-        final CountDownLatch done = new CountDownLatch(1);
-        final AtomicReference<String> result = new AtomicReference<String>();
-        final String transactionId = ElasticApm.currentTransaction().getId();
+        Common.RecordingListener listener = new Common.RecordingListener();
         // void up to 7.4, Cancellable from 7.5: call it so that one compiled app runs on both
         RestClient.class.getMethod("performRequestAsync", Request.class, ResponseListener.class).invoke(client,
-            request, new ResponseListener() {
-            @Override
-            public void onSuccess(Response response) {
-                result.set(listenerWork(transactionId) + " " + response.getStatusLine().getStatusCode());
-                done.countDown();
-            }
-
-            @Override
-            public void onFailure(Exception exception) {
-                result.set(listenerWork(transactionId) + " " + describe(exception));
-                done.countDown();
-            }
-        });
-        if (!done.await(60, TimeUnit.SECONDS)) {
-            return "TIMEOUT";
-        }
-        return result.get();
+            request, listener);
+        return listener.await();
     }
-
 
     private String roundTrip(String id, HttpEntity entity, String expected) throws Exception {
         String path = "/" + index + "-body/_doc/" + id + "?refresh=true";

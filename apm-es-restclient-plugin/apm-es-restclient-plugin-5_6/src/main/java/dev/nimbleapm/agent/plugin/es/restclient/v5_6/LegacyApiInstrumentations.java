@@ -41,18 +41,18 @@ public final class LegacyApiInstrumentations {
     private LegacyApiInstrumentations() {
     }
 
-    private static ElementMatcher<? super TypeDescription> restClientWithoutRequestApi() {
-        return named(RestClientInstrumentation.REST_CLIENT).and(not(declaresMethod(named("performRequest")
-            .and(takesArguments(1)).and(takesArgument(0, named(RestClientInstrumentation.REQUEST))))));
-    }
-
-    /** The 6-argument {@code performRequest}, which every synchronous request passes through once. */
-    public static final class Sync extends RestClientInstrumentation {
+    /** Applies to a {@code RestClient} without {@code performRequest(Request)}. */
+    abstract static class LegacyApiInstrumentation extends RestClientInstrumentation {
 
         @Override
         public ElementMatcher<? super TypeDescription> getTypeMatcher() {
-            return restClientWithoutRequestApi();
+            return named(REST_CLIENT).and(not(declaresMethod(named("performRequest")
+                .and(takesArguments(1)).and(takesArgument(0, named(REQUEST))))));
         }
+    }
+
+    /** The 6-argument {@code performRequest}, which every synchronous request passes through once. */
+    public static final class Sync extends LegacyApiInstrumentation {
 
         @Override
         public ElementMatcher<? super MethodDescription> getMethodMatcher() {
@@ -82,12 +82,7 @@ public final class LegacyApiInstrumentations {
     }
 
     /** The 7-argument {@code performRequestAsync}, which every asynchronous request passes through once. */
-    public static final class Async extends RestClientInstrumentation {
-
-        @Override
-        public ElementMatcher<? super TypeDescription> getTypeMatcher() {
-            return restClientWithoutRequestApi();
-        }
+    public static final class Async extends LegacyApiInstrumentation {
 
         @Override
         public ElementMatcher<? super MethodDescription> getMethodMatcher() {

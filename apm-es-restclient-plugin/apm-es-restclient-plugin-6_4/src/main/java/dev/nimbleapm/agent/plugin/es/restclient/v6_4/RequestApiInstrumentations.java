@@ -34,13 +34,8 @@ public final class RequestApiInstrumentations {
     private static final ElementMatcher<ClassLoader> REQUEST_API_VISIBLE =
         ClassLoaderMatchers.canLoad(RestClientInstrumentation.REQUEST);
 
-    private static ElementMatcher<? super TypeDescription> restClientWithRequestApi() {
-        return named(RestClientInstrumentation.REST_CLIENT).and(declaresMethod(named("performRequest")
-            .and(takesArguments(1)).and(takesArgument(0, named(RestClientInstrumentation.REQUEST)))));
-    }
-
-    /** {@code Response performRequest(Request)}. */
-    public static final class Sync extends RestClientInstrumentation {
+    /** Applies to a {@code RestClient} with {@code performRequest(Request)}, in a loader that sees {@code Request}. */
+    abstract static class RequestApiInstrumentation extends RestClientInstrumentation {
 
         @Override
         public ElementMatcher<ClassLoader> getClassLoaderMatcher() {
@@ -49,8 +44,13 @@ public final class RequestApiInstrumentations {
 
         @Override
         public ElementMatcher<? super TypeDescription> getTypeMatcher() {
-            return restClientWithRequestApi();
+            return named(REST_CLIENT).and(declaresMethod(named("performRequest")
+                .and(takesArguments(1)).and(takesArgument(0, named(REQUEST)))));
         }
+    }
+
+    /** {@code Response performRequest(Request)}. */
+    public static final class Sync extends RequestApiInstrumentation {
 
         @Override
         public ElementMatcher<? super MethodDescription> getMethodMatcher() {
@@ -77,17 +77,7 @@ public final class RequestApiInstrumentations {
     }
 
     /** {@code performRequestAsync(Request, ResponseListener)}; the span ends when the internal listener completes. */
-    public static final class Async extends RestClientInstrumentation {
-
-        @Override
-        public ElementMatcher<ClassLoader> getClassLoaderMatcher() {
-            return REQUEST_API_VISIBLE;
-        }
-
-        @Override
-        public ElementMatcher<? super TypeDescription> getTypeMatcher() {
-            return restClientWithRequestApi();
-        }
+    public static final class Async extends RequestApiInstrumentation {
 
         @Override
         public ElementMatcher<? super MethodDescription> getMethodMatcher() {
