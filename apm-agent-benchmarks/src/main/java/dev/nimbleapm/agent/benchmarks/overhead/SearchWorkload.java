@@ -41,7 +41,7 @@ public final class SearchWorkload {
             for (int i = 0; i < warmup; i++) {
                 search(client, index);
             }
-            quiesce();
+            quiesce(os);
             long[] latencies = new long[measured];
             long threadId = Thread.currentThread().getId();
             java.util.Map<Long, Long> threadCpuBefore = threadCpu(threads);
@@ -55,7 +55,7 @@ public final class SearchWorkload {
             }
             long mineAfter = allocation.getThreadAllocatedBytes(threadId);
             // the agent ships what it recorded on its own thread: give it the time to, so it is counted
-            quiesce();
+            quiesce(os);
             long allAfter = totalAllocated(allocation);
             long cpuAfter = os.getProcessCpuTime();
             if (Boolean.getBoolean("workload.threads")) {
@@ -156,8 +156,23 @@ public final class SearchWorkload {
         return total;
     }
 
-    /** Lets background work (the agent's reporter) finish; the same pause is taken without the agent. */
-    private static void quiesce() throws InterruptedException {
-        Thread.sleep(1500);
+    /**
+     * Waits until background work (the agent's reporter, the JIT compilers, the collector) has finished: until the
+     * process's CPU time advances by less than 1% of a core over 300 ms, longer than the reporter's 200 ms flush
+     * period; at most 10 s. The same condition is waited for without the agent.
+     */
+    private static void quiesce(com.sun.management.OperatingSystemMXBean os) throws InterruptedException {
+        long window = 300_000_000L;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long cpu = os.getProcessCpuTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(window / 1_000_000L);
+            long now = os.getProcessCpuTime();
+            if (now - cpu < window / 100) {
+                return;
+            }
+            cpu = now;
+        }
+        System.out.println("NOTE the process did not become idle within 10 s");
     }
 }
